@@ -1,0 +1,14 @@
+"""``bilstm``: bidirectional LSTM, stacked when ``layers`` > 1."""
+
+from autoseq.architectures._recurrent import RecurrentArchitecture
+from autoseq.registry import register_architecture
+
+
+@register_architecture
+class BiLSTM(RecurrentArchitecture):
+    """Bidirectional(LSTM(units)); ``layers=2`` gives the stacked bidirectional model."""
+
+    name = "bilstm"
+    cell = "LSTM"
+    bidirectional = True
+    search_space = {"units": [32], "layers": [1, 2]}

@@ -1,0 +1,13 @@
+"""``gru``: the third recurrent cell, cheaper than LSTM with similar memory."""
+
+from autoseq.architectures._recurrent import RecurrentArchitecture
+from autoseq.registry import register_architecture
+
+
+@register_architecture
+class GRU(RecurrentArchitecture):
+    """GRU(units) with input and recurrent dropout; ``layers`` stacks more."""
+
+    name = "gru"
+    cell = "GRU"
+    search_space = {"units": [32, 64]}

@@ -1,0 +1,13 @@
+"""``lstm``: one LSTM layer (the tutorials' workhorse), dropout searched."""
+
+from autoseq.architectures._recurrent import RecurrentArchitecture
+from autoseq.registry import register_architecture
+
+
+@register_architecture
+class LSTM(RecurrentArchitecture):
+    """LSTM(units) with input and recurrent dropout; ``layers`` stacks more."""
+
+    name = "lstm"
+    cell = "LSTM"
+    search_space = {"units": [32, 64], "dropout": [0.0, 0.2]}

@@ -1,0 +1,13 @@
+"""``simple_rnn``: the plain RNN the tutorials compare LSTM against."""
+
+from autoseq.architectures._recurrent import RecurrentArchitecture
+from autoseq.registry import register_architecture
+
+
+@register_architecture
+class SimpleRNN(RecurrentArchitecture):
+    """SimpleRNN(units): fewer weights and faster than LSTM, weaker on long memory."""
+
+    name = "simple_rnn"
+    cell = "SimpleRNN"
+    search_space = {"units": [32]}

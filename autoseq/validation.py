@@ -1,0 +1,230 @@
+"""Input checking and coercion shared by every autoseq estimator and transformer.
+
+Sequences travel through autoseq in one of two forms:
+
+* a 3-D float array ``(n_sequences, n_steps, n_channels)``; a time step whose
+  channels are all NaN is padding (this is how :class:`~autoseq.SequencePadder`
+  marks it, and how the networks build their masks);
+* a list of 2-D float arrays ``(n_steps_i, n_channels)`` when lengths differ.
+
+Everything a user may pass is turned into one of these here, once, and every
+message says what was received and what is accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+ACCEPTED = (
+    "a 3-D array (n_sequences, n_steps, n_channels), a 2-D array "
+    "(n_sequences, n_steps) of one channel, a list of 1-D or 2-D arrays of "
+    "varying length, or a pandas DataFrame (rows are sequences, columns steps)"
+)
+
+
+def is_text(X) -> bool:
+    """True when ``X`` is a non-empty collection of strings (one document each)."""
+    if isinstance(X, str):
+        return False
+    if isinstance(X, pd.Series):
+        X = X.to_numpy()
+    if isinstance(X, np.ndarray):
+        return X.ndim == 1 and X.size > 0 and X.dtype.kind in "OUS" and isinstance(X[0], str)
+    if isinstance(X, Sequence) and len(X) > 0:
+        return all(isinstance(x, str) for x in X[:100])
+    return False
+
+
+def _describe(X) -> str:
+    if isinstance(X, np.ndarray):
+        return f"a {X.ndim}-D array of shape {X.shape}"
+    if isinstance(X, (pd.DataFrame, pd.Series)):
+        return f"a pandas {type(X).__name__} of shape {X.shape}"
+    if isinstance(X, (list, tuple)):
+        return f"a {type(X).__name__} of {len(X)} items"
+    return f"an object of type {type(X).__name__}"
+
+
+def _to_float(X, what: str) -> np.ndarray:
+    try:
+        return np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"{what} must hold numbers; got non-numeric values ({exc}). "
+            "For text, pass a list of strings to an estimator that accepts text."
+        ) from None
+
+
+def check_sequences(X, *, allow_nan: bool = False, name: str = "X"):
+    """Validate ``X`` and return it as a 3-D float array or a list of 2-D arrays.
+
+    Parameters
+    ----------
+    X : array-like, list of array-like or pandas object
+        The sequences, in any form listed in :data:`ACCEPTED`.
+    allow_nan : bool, default=False
+        Whether NaN is accepted. Infinite values never are. Even when False,
+        NaN in whole time steps at the start or end of a padded 3-D array is
+        accepted when ``allow_nan="padding"``.
+    name : str, default="X"
+        The name used in error messages.
+
+    Returns
+    -------
+    ndarray of shape (n_sequences, n_steps, n_channels) or list of ndarray
+        A list only when the sequences have different lengths.
+
+    Raises
+    ------
+    TypeError
+        Sparse input, strings or other non-numeric values.
+    ValueError
+        Wrong number of dimensions, empty input, zero-length sequences,
+        inconsistent channel counts, NaN or infinite values.
+    """
+    if sp.issparse(X):
+        raise TypeError(
+            f"{name} is a sparse matrix; autoseq needs dense sequences. "
+            f"Convert it with {name}.toarray() if it fits in memory. Accepted: {ACCEPTED}."
+        )
+    if isinstance(X, str) or is_text(X):
+        raise TypeError(
+            f"{name} holds text (strings); this estimator needs numeric sequences. "
+            f"Accepted: {ACCEPTED}. Text is accepted by AutoSeqClassifier and TextTokenizer."
+        )
+    if isinstance(X, pd.DataFrame):
+        X = _to_float(X.to_numpy(), name)
+    elif isinstance(X, pd.Series):
+        X = list(X.to_numpy())
+    if isinstance(X, np.ndarray) and X.dtype != object:
+        out = _to_float(X, name)
+    elif isinstance(X, (list, tuple, np.ndarray)):
+        out = _from_list(X, name)
+    else:
+        raise TypeError(f"{name} must be sequences; got {_describe(X)}. Accepted: {ACCEPTED}.")
+    if isinstance(out, np.ndarray):
+        out = _as_3d(out, name)
+    _check_values(out, allow_nan, name)
+    return out
+
+
+def _as_3d(X: np.ndarray, name: str) -> np.ndarray:
+    if X.ndim == 2:
+        X = X[:, :, np.newaxis]
+    elif X.ndim != 3:
+        hint = ""
+        if X.ndim == 1:
+            hint = (
+                f" For one sequence use {name}[np.newaxis]; for single-step "
+                f"sequences use {name}[:, np.newaxis]."
+            )
+        raise ValueError(
+            f"Expected sequences as {ACCEPTED}; got {_describe(X)} instead.{hint}"
+        )
+    if X.shape[0] == 0:
+        raise ValueError(f"{name} is empty: got {_describe(X)}; at least one sequence is needed.")
+    if X.shape[1] == 0:
+        raise ValueError(f"{name} has zero-length sequences: got {_describe(X)}.")
+    if X.shape[2] == 0:
+        raise ValueError(f"{name} has sequences with no channels: got {_describe(X)}.")
+    return X
+
+
+def _from_list(X, name: str):
+    if len(X) == 0:
+        raise ValueError(f"{name} is empty: got {_describe(X)}; at least one sequence is needed.")
+    seqs = []
+    for i, seq in enumerate(X):
+        if isinstance(seq, (pd.DataFrame, pd.Series)):
+            seq = seq.to_numpy()
+        arr = _to_float(seq, f"{name}[{i}]")
+        if arr.ndim == 1:
+            arr = arr[:, np.newaxis]
+        if arr.ndim != 2:
+            raise ValueError(
+                f"{name}[{i}] must be one sequence as a 1-D array (n_steps,) or a 2-D "
+                f"array (n_steps, n_channels); got {_describe(arr)}."
+            )
+        if arr.shape[0] == 0:
+            raise ValueError(f"{name}[{i}] is a zero-length sequence; every sequence needs a step.")
+        seqs.append(arr)
+    channels = {s.shape[1] for s in seqs}
+    if len(channels) > 1:
+        raise ValueError(
+            f"The sequences in {name} have different channel counts {sorted(channels)}; "
+            "every sequence must have the same number of channels."
+        )
+    if len({s.shape[0] for s in seqs}) == 1:
+        return np.stack(seqs)
+    return seqs
+
+
+def _check_values(X, allow_nan, name: str) -> None:
+    arrays = X if isinstance(X, list) else [X]
+    for arr in arrays:
+        if np.isinf(arr).any():
+            raise ValueError(f"{name} contains infinite values; replace or drop them first.")
+        if allow_nan is True:
+            continue
+        nan = np.isnan(arr)
+        if not nan.any():
+            continue
+        if allow_nan == "padding" and arr.ndim == 3 and _nan_is_edge_padding(nan):
+            continue
+        raise ValueError(
+            f"{name} contains NaN (missing) values; autoseq does not impute them. "
+            "Fill or drop them first (for example with pandas' interpolate), or pass "
+            "sequences of different lengths as a list instead of NaN-padding them."
+        )
+
+
+def _nan_is_edge_padding(nan: np.ndarray) -> bool:
+    """True when NaN fills whole time steps at the start or end of each sequence."""
+    step_nan = nan.all(axis=2)
+    if (nan.any(axis=2) != step_nan).any():
+        return False
+    valid = ~step_nan
+    first = valid.argmax(axis=1)
+    last = valid.shape[1] - 1 - valid[:, ::-1].argmax(axis=1)
+    steps = np.arange(valid.shape[1])
+    inside = (steps >= first[:, None]) & (steps <= last[:, None])
+    return bool(valid.any(axis=1).all() and (valid == inside).all())
+
+
+def n_channels(X) -> int:
+    """Number of channels of validated sequences."""
+    return (X[0] if isinstance(X, list) else X).shape[-1]
+
+
+def n_sequences(X) -> int:
+    """Number of sequences in validated input."""
+    return len(X)
+
+
+def lengths(X) -> np.ndarray:
+    """Length of each sequence, not counting NaN padding steps."""
+    if isinstance(X, list):
+        return np.array([s.shape[0] for s in X])
+    return (~np.isnan(X).all(axis=2)).sum(axis=1)
+
+
+def check_target(y, n: int, *, name: str = "y") -> np.ndarray:
+    """Validate a target against the number of sequences it must label."""
+    if y is None:
+        raise ValueError(f"{name} is required for this estimator; got None.")
+    if isinstance(y, (pd.Series, pd.DataFrame)):
+        y = y.to_numpy()
+    y = np.asarray(y)
+    if y.ndim == 0:
+        raise ValueError(f"{name} must be one value per sequence; got a scalar.")
+    if y.shape[0] != n:
+        raise ValueError(
+            f"X has {n} sequences but {name} has {y.shape[0]} entries; they must match."
+        )
+    if y.dtype.kind == "f" and not np.isfinite(y).all():
+        raise ValueError(f"{name} contains NaN or infinite values; remove those sequences first.")
+    return y

@@ -36,6 +36,8 @@ from scikeras.utils.random_state import tensorflow_random_state  # noqa: E402
 from scikeras.wrappers import BaseWrapper  # noqa: E402
 
 PREDICT_CHUNK = 4096
+# fewer validation sequences than this give too noisy a loss to stop on
+MIN_VALIDATION = 16
 
 
 def pad_sequences(X, *, dtype="float32", value=np.nan, padding="post"):
@@ -158,7 +160,7 @@ class _SequenceEstimatorMixin:
         if self.early_stopping:
             n_val = int(round(len(X) * self.validation_fraction))
             monitor = "loss"
-            if n_val >= 2 and len(X) - n_val >= 2:
+            if n_val >= MIN_VALIDATION and len(X) - n_val >= MIN_VALIDATION:
                 # the most recent sequences validate: never train on the future
                 validation_data = (X[-n_val:], y[-n_val:])
                 if sample_weight is not None:
@@ -266,10 +268,10 @@ _COMMON_DOC = """
     early_stopping : bool, default=False
         Stop when the loss on the most recent ``validation_fraction`` of the
         sequences (time order, never shuffled in) stops improving, and keep the
-        best weights. With too few sequences for a tail, the training loss is
-        watched instead.
+        best weights. When the tail would hold fewer than 16 sequences, the
+        training loss is watched instead.
     validation_fraction : float, default=0.1
-    patience : int, default=5
+    patience : int, default=8
     embedding_dim : int, default=32
         Width of the token embedding (``input_kind="tokens"``).
     shuffle : bool, default=True
@@ -320,7 +322,7 @@ class SeqClassifier(_SequenceEstimatorMixin, ClassifierMixin, BaseWrapper):
 
     def __init__(self, architecture="lstm", *, input_kind="numeric", epochs=20, batch_size=32,
                  learning_rate=1e-3, optimizer="adam", early_stopping=False,
-                 validation_fraction=0.1, patience=5, embedding_dim=32, shuffle=True,
+                 validation_fraction=0.1, patience=8, embedding_dim=32, shuffle=True,
                  callbacks=None, warm_start=False, random_state=None, verbose=0,
                  label_mode="auto", class_weight=None):
         self.architecture = architecture
@@ -420,7 +422,7 @@ class SeqRegressor(_SequenceEstimatorMixin, RegressorMixin, BaseWrapper):
 
     def __init__(self, architecture="lstm", *, input_kind="numeric", epochs=20, batch_size=32,
                  learning_rate=1e-3, optimizer="adam", early_stopping=False,
-                 validation_fraction=0.1, patience=5, embedding_dim=32, shuffle=True,
+                 validation_fraction=0.1, patience=8, embedding_dim=32, shuffle=True,
                  callbacks=None, warm_start=False, random_state=None, verbose=0):
         self.architecture = architecture
         self.input_kind = input_kind

@@ -36,6 +36,13 @@ from scikeras.utils.random_state import tensorflow_random_state  # noqa: E402
 from scikeras.wrappers import BaseWrapper  # noqa: E402
 
 PREDICT_CHUNK = 4096
+
+# scikeras 0.13 predates the tags API: its BaseWrapper defines only the removed
+# ``_more_tags``, which scikit-learn >= 1.6 rejects on any class in the MRO. Making
+# the inherited ``__sklearn_tags__`` explicit on it changes no behaviour and lets
+# our subclasses declare their tags properly (test_sklearn_checks covers this).
+if "__sklearn_tags__" not in vars(BaseWrapper):
+    BaseWrapper.__sklearn_tags__ = BaseWrapper.__sklearn_tags__
 # fewer validation sequences than this give too noisy a loss to stop on
 MIN_VALIDATION = 16
 
@@ -80,7 +87,7 @@ class _SequenceEstimatorMixin:
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
-        tags.input_tags.allow_nan = True  # only as whole padded steps; see check_sequences
+        tags.input_tags.allow_nan = False  # NaN only as SequencePadder's padding of 3-D input
         tags.input_tags.sparse = False
         tags.non_deterministic = self.random_state is None
         return tags
@@ -90,19 +97,23 @@ class _SequenceEstimatorMixin:
         if X is not None:
             _check_feature_names(self, X, reset=reset)
             X = self._check_X(X, reset=reset)
-        if y is not None:
+        if y is not None or (reset and X is not None):
             y = validation.check_target(y, len(X)) if X is not None else np.asarray(y)
         return X, y
 
     def _check_X(self, X, reset):
+        raw = X
         tokens = self.input_kind == "tokens"
         if tokens:
             X = _check_tokens(X)
         else:
             X = validation.check_sequences(X, allow_nan="padding")
             X = pad_sequences(X)
+        two_d = tokens or (isinstance(raw, np.ndarray) and raw.ndim == 2) or _is_frame(raw)
         if reset:
-            self.n_features_in_ = 1 if tokens else X.shape[2]
+            # a 2-D X is a table: its columns (steps) are the features, as in scikit-learn
+            self.input_ndim_ = 2 if two_d else 3
+            self.n_features_in_ = X.shape[1] if two_d else X.shape[2]
             self.n_steps_in_ = X.shape[1]
             self.X_shape_ = X.shape
             self.X_dtype_ = X.dtype
@@ -110,13 +121,29 @@ class _SequenceEstimatorMixin:
                 self.vocab_size_ = int(max(X.max(), 1)) + 1
         elif tokens:
             X = np.where(X >= self.vocab_size_, 1, X).astype("int32")
-        elif X.shape[2] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[2]} features, but {type(self).__name__} is expecting "
-                f"{self.n_features_in_} features as input (features are the channels of "
-                "each time step)."
-            )
+        else:
+            self._check_n_features(X, two_d)
         return X
+
+    def _check_n_features(self, X, two_d):
+        if self.input_ndim_ == 2 and two_d:
+            got, what = X.shape[1], "steps; a 2-D X is a table of one channel, so pass "
+            what += "sequences of another length as a list or a 3-D array"
+        else:
+            expected_channels = 1 if self.input_ndim_ == 2 else self.n_features_in_
+            if X.shape[2] == expected_channels:
+                return
+            got, what = X.shape[2], "channels of each time step"
+            if self.input_ndim_ == 2:
+                raise ValueError(
+                    f"X has {got} channels, but {type(self).__name__} was fitted on a 2-D X "
+                    "(one channel)."
+                )
+        if got != self.n_features_in_:
+            raise ValueError(
+                f"X has {got} features, but {type(self).__name__} is expecting "
+                f"{self.n_features_in_} features as input (features are the {what})."
+            )
 
     # -- model ---------------------------------------------------------------------
     def _architecture(self) -> Architecture:
@@ -142,7 +169,8 @@ class _SequenceEstimatorMixin:
             if seed is not None:
                 keras.utils.set_random_seed(seed)
             model = build_model(
-                arch, n_steps=None, n_channels=self.n_features_in_, head=self._head(),
+                arch, n_steps=None, n_channels=self.X_shape_[-1] if self.input_kind != "tokens"
+                else 1, head=self._head(),
                 input_kind=self.input_kind, vocab_size=getattr(self, "vocab_size_", None),
                 embedding_dim=self.embedding_dim,
             )
@@ -211,6 +239,30 @@ class _SequenceEstimatorMixin:
     def _initialize(self, X, y=None):
         self._forward_fn = None
         return super()._initialize(X, y)
+
+
+def _check_class_labels(y, n_steps, label_mode):
+    import warnings
+
+    from sklearn.exceptions import DataConversionWarning
+    from sklearn.utils.multiclass import type_of_target
+
+    if y.ndim == 2 and y.shape[1] == 1 and n_steps != 1 and label_mode == "auto":
+        warnings.warn("A column-vector y was passed when a 1d array was expected; it is "
+                      "raveled.", DataConversionWarning, stacklevel=4)
+        y = y.ravel()
+    if y.ndim == 1 and type_of_target(y) == "continuous":
+        raise ValueError(
+            "Unknown label type: continuous. A classifier needs class labels; for numeric "
+            "targets use SeqRegressor or AutoSeqRegressor."
+        )
+    return y
+
+
+def _is_frame(X) -> bool:
+    import pandas as pd
+
+    return isinstance(X, pd.DataFrame)
 
 
 class _nullcontext:
@@ -350,6 +402,7 @@ class SeqClassifier(_SequenceEstimatorMixin, ClassifierMixin, BaseWrapper):
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
         X, y = super()._validate_data(X, y, reset=reset)
         if reset and y is not None:
+            y = _check_class_labels(y, X.shape[1], self.label_mode)
             self.label_mode_ = infer_label_mode(y, X.shape[1] if X.ndim >= 2 else None,
                                                 self.label_mode)
         return X, y
@@ -380,6 +433,7 @@ class SeqClassifier(_SequenceEstimatorMixin, ClassifierMixin, BaseWrapper):
     def predict_proba(self, X):
         """Class probabilities: ``(n, n_classes)``, per label for multi-label,
         ``(n, n_steps, n_classes)`` for per-step labels."""
+        check_is_fitted(self, "model_")
         return self.target_encoder_.inverse_transform(self._predict_raw(X), return_proba=True)
 
     def score(self, X, y, sample_weight=None):

@@ -41,7 +41,7 @@ class ClassFallbackWarning(UserWarning):
 def resolve_cv(cv, y=None, *, classifier=False, n_samples=None, random_state=None):
     """Turn the ``cv`` parameter of an AutoSeq estimator into a splitter.
 
-    ``None`` means walk-forward CV with up to 3 folds. For a classifier with one
+    ``None`` means walk-forward CV: 3 folds, or 2 under 100 sequences. For a classifier with one
     label per sequence, when a walk-forward training fold would miss a class
     (data sorted by class rather than by time), stratified shuffled folds are
     used and a :class:`ClassFallbackWarning` says so.
@@ -49,7 +49,8 @@ def resolve_cv(cv, y=None, *, classifier=False, n_samples=None, random_state=Non
     if cv is not None:
         return check_cv(cv, y, classifier=classifier)
     n = n_samples if n_samples is not None else len(y)
-    n_splits = int(min(3, max(2, n // 10)))
+    # two folds under 100 sequences: three would train on a handful of them
+    n_splits = 3 if n >= 100 else 2
     if n < 3:
         raise ValueError(
             f"Cross-validation needs at least 3 sequences; got {n}. Pass more data or cv=..."

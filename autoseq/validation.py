@@ -96,6 +96,11 @@ def check_sequences(X, *, allow_nan: bool = False, name: str = "X"):
             f"{name} holds text (strings); this estimator needs numeric sequences. "
             f"Accepted: {ACCEPTED}. Text is accepted by AutoSeqClassifier and TextTokenizer."
         )
+    if not isinstance(X, (np.ndarray, list, tuple, pd.DataFrame, pd.Series)) and hasattr(
+            X, "__array__"):
+        X = np.asarray(X)
+    if allow_nan == "padding" and not (isinstance(X, np.ndarray) and X.ndim == 3):
+        allow_nan = False  # only a padded 3-D array can carry padding
     if isinstance(X, pd.DataFrame):
         X = _to_float(X.to_numpy(), name)
     elif isinstance(X, pd.Series):
@@ -128,7 +133,10 @@ def _as_3d(X: np.ndarray, name: str) -> np.ndarray:
     if X.shape[0] == 0:
         raise ValueError(f"{name} is empty: got {_describe(X)}; at least one sequence is needed.")
     if X.shape[1] == 0:
-        raise ValueError(f"{name} has zero-length sequences: got {_describe(X)}.")
+        raise ValueError(
+            f"{name} has zero-length sequences: got {_describe(X)}; 0 feature(s) "
+            f"(shape=({X.shape[0]}, 0)) while a minimum of 1 is required."
+        )
     if X.shape[2] == 0:
         raise ValueError(f"{name} has sequences with no channels: got {_describe(X)}.")
     return X

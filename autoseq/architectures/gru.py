@@ -10,4 +10,4 @@ class GRU(RecurrentArchitecture):
 
     name = "gru"
     cell = "GRU"
-    search_space = {"units": [32, 64]}
+    search_space = {"units": [32]}

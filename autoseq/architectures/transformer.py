@@ -14,7 +14,7 @@ class Transformer(Architecture):
     )
     sequence_output = True
     supports_masking = True
-    search_space = {"d_model": [32], "n_blocks": [1, 2]}
+    search_space = {"d_model": [32], "n_blocks": [1]}
 
     def build(self, x, *, d_model=32, n_heads=4, n_blocks=1, ff_units=64, dropout=0.1,
               return_sequences=False):

@@ -1,0 +1,58 @@
+"""SequenceScaler and SequencePadder: padding ignored, forms kept, lengths learned."""
+
+import numpy as np
+import pytest
+
+from autoseq import SequencePadder, SequenceScaler
+
+
+def test_scaler_ignores_padding_and_keeps_form(rng):
+    X = rng.normal(5, 2, size=(6, 10, 2))
+    padded = X.copy()
+    padded[0, 7:] = np.nan
+    scaler = SequenceScaler().fit(X)
+    out = scaler.transform(padded)
+    assert out.shape == X.shape and np.isnan(out[0, 7:]).all()
+    np.testing.assert_allclose(SequenceScaler().fit(padded).offset_,
+                               np.nanmean(padded.reshape(-1, 2), axis=0))
+    assert SequenceScaler().fit_transform(X[:, :, 0]).shape == (6, 10)
+    ragged = [rng.normal(size=(3, 2)), rng.normal(size=(5, 2))]
+    assert [s.shape for s in SequenceScaler().fit_transform(ragged)] == [(3, 2), (5, 2)]
+
+
+def test_scaler_methods_and_inverse(rng):
+    X = rng.uniform(-3, 7, size=(4, 9, 3))
+    mm = SequenceScaler(method="minmax").fit(X)
+    out = mm.transform(X)
+    assert out.min() == pytest.approx(0) and out.max() == pytest.approx(1)
+    np.testing.assert_allclose(mm.inverse_transform(out), X)
+    st = SequenceScaler().fit_transform(X).reshape(-1, 3)
+    np.testing.assert_allclose(st.mean(axis=0), 0, atol=1e-12)
+    with pytest.raises(ValueError, match="method must be one of"):
+        SequenceScaler(method="robust").fit(X)
+
+
+def test_padder_learns_length_and_pads_either_side(rng):
+    seqs = [np.arange(2.0), np.arange(5.0), np.arange(3.0)]
+    post = SequencePadder().fit(seqs)
+    assert post.length_ == 5
+    out = post.transform(seqs)
+    assert out.shape == (3, 5, 1) and np.isnan(out[0, 2:]).all()
+    pre = SequencePadder(padding="pre").fit_transform(seqs)
+    assert np.isnan(pre[0, :3]).all() and pre[0, 3:, 0].tolist() == [0.0, 1.0]
+
+
+def test_padder_truncates_keeping_recent_steps_by_default():
+    seqs = [np.arange(10.0), np.arange(4.0)]
+    out = SequencePadder(length=3).fit_transform(seqs)
+    assert out[0, :, 0].tolist() == [7.0, 8.0, 9.0]
+    out = SequencePadder(length=3, truncating="post").fit_transform(seqs)
+    assert out[0, :, 0].tolist() == [0.0, 1.0, 2.0]
+    assert SequencePadder(length=0.5).fit(seqs).length_ == 7
+
+
+def test_padder_validates_its_parameters():
+    with pytest.raises(ValueError, match="padding must be 'pre' or 'post'"):
+        SequencePadder(padding="middle").fit([np.ones(3)])
+    with pytest.raises(ValueError, match="length must be None"):
+        SequencePadder(length=-2).fit([np.ones(3)])

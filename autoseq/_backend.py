@@ -51,7 +51,23 @@ def keras():
     if not os.environ.get("AUTOSEQ_TF_LOGS"):
         tf.get_logger().setLevel(logging.ERROR)
         logging.getLogger("absl").setLevel(logging.ERROR)
+    _settle_op_determinism()
     return _keras
+
+
+def _settle_op_determinism():
+    """Read TF_DETERMINISTIC_OPS now, while it holds the user's setting.
+
+    TensorFlow reads that variable once, on the first determinism query, and
+    keeps the answer. scikeras sets it to 1 just before its first query when a
+    model is fitted with a ``random_state``, so without this, determinism would
+    stay on for the rest of the process and every later fit without a seed
+    would fail ("Random ops require a seed to be set when determinism is
+    enabled").
+    """
+    from tensorflow.python.framework import config
+
+    config.is_op_determinism_enabled()
 
 
 def tensorflow():

@@ -53,13 +53,16 @@ class CLIError(Exception):
 def _out():
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True)
+    console = Console(highlight=False, soft_wrap=True, markup=False)
+    if not console.is_terminal:  # a file or a pipe: tables need not fit 80 columns
+        console.width = max(console.width, 120)
+    return console
 
 
 def _err():
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None):
@@ -416,6 +419,22 @@ def _fit_collection(task, df, path, id_col, time_col, target, settings):
     return est
 
 
+def _time_indexed(df, time_col):
+    """Rows in time order, indexed by the time column (dates parsed when they are dates)."""
+    import pandas as pd
+
+    times = df[time_col]
+    if not pd.api.types.is_numeric_dtype(times):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                times = pd.to_datetime(times)
+        except (ValueError, TypeError):
+            pass  # an ordinal that is not a date: kept as it is
+    return df.assign(**{time_col: times}).sort_values(time_col, kind="stable").set_index(
+        time_col)
+
+
 def _fit_series_task(task, df, path, id_col, time_col, target, horizon, settings):
     """Forecasting and anomaly detection: one series (or a collection for anomaly)."""
     from autoseq.datasets import from_long
@@ -428,13 +447,13 @@ def _fit_series_task(task, df, path, id_col, time_col, target, horizon, settings
         if id_col is not None and df[id_col].nunique() > 1:
             raise CLIError(f"--task forecasting fits one series, but --id-col {id_col} names "
                            f"{df[id_col].nunique()}; keep the rows of one series.")
-        series = df.sort_values(time_col, kind="stable").set_index(time_col)
+        series = _time_indexed(df, time_col)
         exogenous = series[value_cols] if value_cols else None
         return cls(horizon=horizon, **settings).fit(series[target], X=exogenous)
     if not value_cols:
         raise CLIError(f"{path.name} has no numeric value columns to score.")
     if id_col is None or df[id_col].nunique() == 1:
-        stream = df.sort_values(time_col, kind="stable").set_index(time_col)[value_cols]
+        stream = _time_indexed(df, time_col)[value_cols]
         return cls(**settings).fit(stream)
     X, _, _ = from_long(df, id_col, time_col, None, value_cols=value_cols)
     return cls(**settings).fit(X)
@@ -566,7 +585,9 @@ def info(
         table = Table(show_header=False, box=None, pad_edge=False)
         table.add_column(style="bold")
         table.add_column(overflow="fold")
-        table.add_row("file", f"{model} ({model.stat().st_size / 1e6:.1f} MB)")
+        size = model.stat().st_size
+        table.add_row("file", f"{model} ({size / 1e6:.1f} MB)" if size >= 1e5
+                      else f"{model} ({size / 1e3:.1f} kB)")
         table.add_row("class", str(header.get("class")))
         table.add_row("created", str(header.get("created")))
         for key, value in (header.get("summary") or {}).items():

@@ -179,6 +179,9 @@ class _SequenceEstimatorMixin:
                  "config": {"learning_rate": self.learning_rate, "clipnorm": 1.0}})
             model.compile(optimizer=optimizer, loss=self.target_encoder_.loss,
                           jit_compile=False)
+            # creating the optimizer's slots now keeps that work out of the first
+            # (traced) training step
+            model.optimizer.build(model.trainable_variables)
         self._forward_fn = None
         return model
 
@@ -212,7 +215,8 @@ class _SequenceEstimatorMixin:
             self.history_ = defaultdict(list)
         for key, val in hist.history.items():
             self.history_[key] += list(val)
-        self._forward_fn = None
+        # made here, not on first predict, so predicting never changes the estimator
+        self._forward_fn = self._make_forward()
 
     # -- prediction ----------------------------------------------------------------
     def _predict_raw(self, X, **kwargs):
@@ -222,19 +226,22 @@ class _SequenceEstimatorMixin:
 
     def _forward(self, X):
         """Run the network through a compiled call, in chunks; no per-call overhead."""
-        if getattr(self, "_forward_fn", None) is None:
-            model = self.model_
-            spec = tf.TensorSpec((None,) * (len(model.inputs[0].shape) - 1)
-                                 + tuple(model.inputs[0].shape[-1:]),
-                                 dtype=model.inputs[0].dtype)
-            if self.input_kind == "tokens":
-                spec = tf.TensorSpec((None, None), dtype="int32")
-            self._forward_fn = tf.function(
-                lambda x: model(x, training=False), input_signature=[spec])
+        if getattr(self, "_forward_fn", None) is None:  # e.g. just unpickled
+            self._forward_fn = self._make_forward()
         dtype = "int32" if self.input_kind == "tokens" else "float32"
         outs = [self._forward_fn(tf.constant(X[i:i + PREDICT_CHUNK], dtype=dtype)).numpy()
                 for i in range(0, len(X), PREDICT_CHUNK)]
         return np.concatenate(outs, axis=0)
+
+    def _make_forward(self):
+        model = self.model_
+        if self.input_kind == "tokens":
+            spec = tf.TensorSpec((None, None), dtype="int32")
+        else:
+            spec = tf.TensorSpec((None,) * (len(model.inputs[0].shape) - 1)
+                                 + tuple(model.inputs[0].shape[-1:]),
+                                 dtype=model.inputs[0].dtype)
+        return tf.function(lambda x: model(x, training=False), input_signature=[spec])
 
     def _initialize(self, X, y=None):
         self._forward_fn = None
@@ -510,6 +517,11 @@ class SeqRegressor(_SequenceEstimatorMixin, RegressorMixin, BaseWrapper):
             if not np.isfinite(y).all():
                 raise ValueError("y contains NaN or infinite values; remove those sequences.")
         return X, y
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True  # a 2-D y: several values per sequence
+        return tags
 
     def score(self, X, y, sample_weight=None):
         """Coefficient of determination R^2 of the predictions."""

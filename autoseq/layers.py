@@ -31,6 +31,31 @@ class PaddingMask(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="autoseq")
+class TokenPadding(keras.layers.Layer):
+    """Zero the embeddings of padded tokens and, optionally, pass their mask on.
+
+    Bodies that cannot use a mask still see padding as exact zeros, never as the
+    learned embedding of token id 0.
+    """
+
+    def __init__(self, propagate_mask: bool = True, **kwargs):
+        super().__init__(**kwargs)
+        self.propagate_mask = propagate_mask
+        self.supports_masking = True
+
+    def call(self, x, mask=None):
+        if mask is None:
+            return x
+        return x * ops.cast(ops.expand_dims(mask, -1), x.dtype)
+
+    def compute_mask(self, x, mask=None):
+        return mask if self.propagate_mask else None
+
+    def get_config(self):
+        return {**super().get_config(), "propagate_mask": self.propagate_mask}
+
+
+@keras.saving.register_keras_serializable(package="autoseq")
 class MaskedAveragePooling(keras.layers.Layer):
     """Average over real time steps only (the mask excludes padding)."""
 

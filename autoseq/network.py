@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from autoseq._backend import keras as _keras
-from autoseq.layers import MaskedAveragePooling, PaddingMask
+from autoseq.layers import MaskedAveragePooling, PaddingMask, SinusoidalPosition, TokenPadding
 
 keras = _keras()
 
@@ -67,9 +67,10 @@ def build_model(architecture, *, n_steps, n_channels, head: HeadSpec,
     """
     if input_kind == "tokens":
         inputs = keras.Input(shape=(n_steps,), dtype="int32", name="tokens")
-        x = keras.layers.Embedding(vocab_size, embedding_dim,
-                                   mask_zero=architecture.supports_masking,
+        x = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=True,
                                    name="token_embedding")(inputs)
+        x = TokenPadding(propagate_mask=architecture.supports_masking,
+                         name="token_padding")(x)
     else:
         inputs = keras.Input(shape=(n_steps, n_channels), name="sequences")
         x = PaddingMask(propagate_mask=architecture.supports_masking, name="padding_mask")(inputs)
@@ -92,11 +93,11 @@ def _task_head(body, head: HeadSpec):
     elif ndim != 2:
         raise ValueError(f"An architecture body must return a 2-D or 3-D tensor; got {body.shape}.")
     activation = {"softmax": "softmax", "sigmoid": "sigmoid", "linear": None}[head.kind]
-    dense = keras.layers.Dense(head.n_outputs, activation=activation, name="head",
-                               dtype="float32")
-    if head.per_step:
-        return keras.layers.TimeDistributed(dense, name="per_step_head")(body)
-    return dense(body)
+    # A plain Dense acts on the last axis, so it serves per-step heads too
+    # (TimeDistributed mis-handles a dynamic time axis in Keras 3.15).
+    name = "per_step_head" if head.per_step else "head"
+    return keras.layers.Dense(head.n_outputs, activation=activation, name=name,
+                              dtype="float32")(body)
 
 
 def _reconstruction_head(architecture, x, n_steps, n_channels):
@@ -109,9 +110,13 @@ def _reconstruction_head(architecture, x, n_steps, n_channels):
     width = int(code.shape[-1])
     h = keras.layers.RepeatVector(n_steps, name="repeat_code")(code)
     if architecture.sequence_output:
-        h = architecture.build_body(h, return_sequences=True)
+        # The decoder is a second copy of the body; as its own sub-model its
+        # layer names cannot clash with the encoder's. Position encodings let
+        # bodies without recurrence tell the repeated steps apart.
+        decoder_in = keras.Input(shape=(n_steps, width), name="code_steps")
+        decoder_out = architecture.build_body(SinusoidalPosition()(decoder_in),
+                                              return_sequences=True)
+        h = keras.Model(decoder_in, decoder_out, name="decoder")(h)
     else:
-        h = keras.layers.LSTM(width, return_sequences=True, name="decoder_lstm")(h)
-    return keras.layers.TimeDistributed(
-        keras.layers.Dense(n_channels, dtype="float32"), name="reconstruction"
-    )(h)
+        h = keras.layers.LSTM(min(width, 64), return_sequences=True, name="decoder_lstm")(h)
+    return keras.layers.Dense(n_channels, dtype="float32", name="reconstruction")(h)

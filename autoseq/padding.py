@@ -30,6 +30,10 @@ class SequencePadder(TransformerMixin, BaseEstimator):
     ----------
     length_ : int
     n_features_in_ : int
+        Channels per time step; for a 2-D table, its number of columns (a table
+        fitted with ``k`` columns must be transformed with ``k``; other lengths
+        come as a 3-D array or a list).
+    n_channels_ : int
 
     Examples
     --------
@@ -62,19 +66,15 @@ class SequencePadder(TransformerMixin, BaseEstimator):
             raise ValueError(
                 f"length must be None, a positive int or a float in (0, 1]; got {self.length!r}."
             )
-        self.n_features_in_ = validation.n_channels(seqs)
+        self.n_channels_ = validation.n_channels(seqs)
+        self.n_features_in_ = validation.check_table_columns(self, X, reset=True)
         return self
 
     def transform(self, X):
         """Return a 3-D array ``(n_sequences, length_, n_channels)``, NaN where padded."""
         check_is_fitted(self)
         seqs = validation.check_sequences(X, allow_nan="padding")
-        c = validation.n_channels(seqs)
-        if c != self.n_features_in_:
-            raise ValueError(
-                f"X has {c} features, but {type(self).__name__} is expecting "
-                f"{self.n_features_in_} features as input (features are channels)."
-            )
+        c = validation.check_channels(self, seqs, X)
         out = np.full((len(seqs), self.length_, c), np.nan, dtype=np.float32)
         for i, s in enumerate(_unpadded(seqs)):
             s = s[-self.length_:] if self.truncating == "pre" else s[: self.length_]
@@ -82,7 +82,7 @@ class SequencePadder(TransformerMixin, BaseEstimator):
                 out[i, : len(s)] = s
             else:
                 out[i, self.length_ - len(s):] = s
-        return out
+        return validation.check_output_container(self, out)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

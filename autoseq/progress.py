@@ -12,6 +12,7 @@ notebook.
 from __future__ import annotations
 
 import math
+import time
 
 import pandas as pd
 
@@ -32,7 +33,7 @@ def _duration_text(seconds: float) -> str:
 
 def _budget_text(time_budget, elapsed: float) -> str:
     left = time_budget - elapsed
-    return f"{_duration_text(left)} budget left" if left > 0 else "budget spent"
+    return f"{_duration_text(math.ceil(left))} budget left" if left > 0 else "budget spent"
 
 
 class SearchProgress:
@@ -61,6 +62,8 @@ class SearchProgress:
     ----------
     done_ : int
         Candidates finished at the last call.
+    total_ : int or None
+        Candidates in all, as of the last call.
     best_score_ : float
         Best finite score seen so far (NaN before any).
 
@@ -80,11 +83,13 @@ class SearchProgress:
         self.verbose = verbose
         self.console = console
         self.done_ = 0
+        self.total_ = total
         self.best_score_ = math.nan
         self._bar = None
         self._task = None
         self._lines = None  # the console, when writing lines instead of a bar
         self._self_started = False
+        self._origin = None  # time.monotonic() when the search started
 
     def __enter__(self):
         return self.start()
@@ -113,17 +118,19 @@ class SearchProgress:
             MofNCompleteColumn,
             Progress,
             TextColumn,
-            TimeElapsedColumn,
         )
 
         columns = [TextColumn("[bold]search"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("candidates"), TimeElapsedColumn(),
+                   TextColumn("candidates"), _clock_column(self, budget=False),
                    TextColumn("best {task.fields[best]}")]
         if self.time_budget is not None:
-            columns.append(_budget_column(self.time_budget))
+            columns.append(_clock_column(self, budget=True))
+        if self._origin is None:
+            self._origin = time.monotonic()
         # two redraws a second keep the clock alive without taking CPU from training
         self._bar = Progress(*columns, console=console, refresh_per_second=2)
-        self._task = self._bar.add_task("search", total=self.total, best="-")
+        self._task = self._bar.add_task("search", total=self.total_, completed=self.done_,
+                                        best=_score_text(self.best_score_))
         self._bar.start()
         return self
 
@@ -131,19 +138,19 @@ class SearchProgress:
         """Stop the bar, leaving its last state on screen."""
         if self._bar is not None:
             self._bar.stop()
-        self._bar = self._task = self._lines = None
+        self._bar = self._task = self._lines = self._origin = None
         self._self_started = False
 
     def __call__(self, done, total, best, elapsed) -> None:
         """Record that ``done`` of ``total`` candidates are finished."""
-        self.done_ = int(done)
-        self.total = total
+        self.done_, self.total_ = int(done), total
         if best is not None and math.isfinite(float(best)):
             best = float(best)
             self.best_score_ = best if math.isnan(self.best_score_) else max(
                 self.best_score_, best)
         if not self.verbose:
             return
+        self._origin = time.monotonic() - elapsed  # the search's clock is the truth
         if not self.active:  # called without a ``with`` block: the bar ends with the search
             self._self_started = True
             self.start()
@@ -160,24 +167,35 @@ class SearchProgress:
         self._lines.print(" | ".join(parts), highlight=False, markup=False)
 
 
-def _budget_column(time_budget):
-    """A bar column counting the budget down live from the bar's own clock."""
+def _clock_column(progress: SearchProgress, *, budget: bool):
+    """A bar column with the search's elapsed time, or the budget left, ticking live."""
     from rich.progress import ProgressColumn
     from rich.text import Text
 
-    class BudgetColumn(ProgressColumn):
+    class ClockColumn(ProgressColumn):
         def render(self, task):
-            return Text(_budget_text(time_budget, task.elapsed or 0.0), style="cyan")
+            elapsed = time.monotonic() - progress._origin
+            if budget:
+                return Text(_budget_text(progress.time_budget, elapsed), style="cyan")
+            return Text(_duration_text(elapsed), style="yellow")
 
-    return BudgetColumn()
+    return ClockColumn()
 
 
 # -- the leaderboard ---------------------------------------------------------------------
 
 
+def _value_text(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(map(_value_text, value)) + "]"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
 def _params_text(params) -> str:
     if isinstance(params, dict):
-        return ", ".join(f"{k}={v}" for k, v in params.items()) or "-"
+        return ", ".join(f"{k}={_value_text(v)}" for k, v in params.items()) or "-"
     return "-" if params is None else str(params)
 
 
@@ -201,6 +219,9 @@ def _display_frame(board: pd.DataFrame) -> pd.DataFrame:
         shown = shown.rename(columns={"mean_score": "score"})
     if "fit_time" in shown:
         shown["fit_time"] = [f"{t:.1f}s" if math.isfinite(t) else "-" for t in shown["fit_time"]]
+    for column in shown.columns:  # further scores (e.g. a forecaster's MASE)
+        if pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = [_score_text(v) for v in shown[column]]
     if "error" in shown:
         errors = [_error_text(e) for e in shown["error"]]
         if any(errors):
@@ -210,7 +231,6 @@ def _display_frame(board: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-_NUMERIC = ("rank", "score", "fit_time")
 _HEADERS = {"rank": "#", "fit_time": "fit time"}
 
 
@@ -247,17 +267,22 @@ def format_leaderboard(board: pd.DataFrame, max_rows: int | None = 20, title=Non
     """
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     shown = _display_frame(board)
     errors = shown.pop("error") if "error" in shown else pd.Series([""] * len(shown))
     n_rows = len(shown)
     if max_rows is not None and n_rows > max_rows:
         shown = shown.iloc[:max_rows]
-    table = Table(title=title, header_style="bold", box=box.SIMPLE_HEAD)
+    table = Table(title=title, header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
     for column in shown.columns:
-        table.add_column(_HEADERS.get(column, str(column)),
-                         justify="right" if column in _NUMERIC else "left",
-                         no_wrap=column != "params", min_width=12 if column == "params" else None)
+        header = _HEADERS.get(column, str(column))
+        if column in ("params", "architecture", "kind"):  # these give way on a narrow console
+            table.add_column(header, no_wrap=column != "params", overflow="fold",
+                             min_width=16 if column == "params" else 8)
+        else:  # numbers are never cut
+            width = max([len(header), *(len(str(v)) for v in shown[column])])
+            table.add_column(header, justify="right", no_wrap=True, min_width=width)
     ranks = board["rank"].tolist() if "rank" in board else [None] * n_rows
     notes = []
     for i, row in enumerate(shown.itertuples(index=False)):
@@ -270,7 +295,7 @@ def format_leaderboard(board: pd.DataFrame, max_rows: int | None = 20, title=Non
                 cells["score"], style = "failed", "red"
         elif ranks[i] == 1 and cells.get("score", "-") != "-":
             style = "bold green"
-        table.add_row(*cells.values(), style=style)
+        table.add_row(*map(Text, cells.values()), style=style)  # Text: "[...]" is not markup
     if len(shown) < n_rows:
         notes.append(f"{n_rows - len(shown)} more candidates not shown")
     if notes:

@@ -29,6 +29,9 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     offset_ : ndarray of shape (n_channels,)
     scale_ : ndarray of shape (n_channels,)
     n_features_in_ : int
+        Channels per time step; for a 2-D table, its number of columns (as in
+        scikit-learn, a table fitted with ``k`` columns must be transformed with ``k``).
+    n_channels_ : int
         Channels per time step.
 
     Examples
@@ -49,7 +52,8 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             raise ValueError(f"method must be one of {METHODS}; got {self.method!r}.")
         seqs = validation.check_sequences(X, allow_nan=True)
         steps = _all_steps(seqs)
-        self.n_features_in_ = steps.shape[1]
+        self.n_channels_ = steps.shape[1]
+        self.n_features_in_ = validation.check_table_columns(self, X, reset=True)
         with np.errstate(all="ignore"), _quiet_nan_warnings():
             if self.method == "standard":
                 offset, scale = np.nanmean(steps, axis=0), np.nanstd(steps, axis=0)
@@ -73,30 +77,21 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return self._apply(X, lambda s: s * self.scale_ + self.offset_)
 
     def _apply(self, X, fn):
-        two_d = isinstance(X, np.ndarray) and X.ndim == 2 or _is_2d_frame(X)
+        two_d = validation.is_table(X)
         seqs = validation.check_sequences(X, allow_nan=True)
-        c = validation.n_channels(seqs)
-        if c != self.n_features_in_:
-            raise ValueError(
-                f"X has {c} features, but {type(self).__name__} is expecting "
-                f"{self.n_features_in_} features as input (features are channels)."
-            )
+        validation.check_channels(self, seqs, X)
         if isinstance(seqs, list):
-            return [fn(s) for s in seqs]
-        out = fn(seqs)
-        return out[:, :, 0] if two_d else out
+            out = [fn(s) for s in seqs]
+        else:
+            out = fn(seqs)
+            out = out[:, :, 0] if two_d else out
+        return validation.check_output_container(self, out)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
         tags.input_tags.three_d_array = True
         return tags
-
-
-def _is_2d_frame(X) -> bool:
-    import pandas as pd
-
-    return isinstance(X, pd.DataFrame)
 
 
 def _all_steps(seqs) -> np.ndarray:

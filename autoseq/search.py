@@ -2,16 +2,26 @@
 
 ``AutoSeqClassifier`` and ``AutoSeqRegressor`` build a pipeline
 (scaler -> padder -> model), a GridSearchCV grid from the registered
-architectures' search spaces (one dict per architecture), run it with
-walk-forward CV, refit the best pipeline on all the data, and report a
+architectures' search spaces (one dict per architecture) plus cheap baselines,
+run it with walk-forward CV, refit the winner on all the data, and report a
 leaderboard. The search itself is scikit-learn's GridSearchCV, fed candidates
 in small batches so it can honour a time budget, record a failing candidate and
 go on, and keep what finished when interrupted.
+
+Out-of-fold predictions travel back from the fits inside the scores: the
+search's scorer returns a ``float`` subclass that carries the predictions it
+scored (a float to scikit-learn, pickled with its payload by joblib, so this
+works with ``n_jobs > 1`` and any joblib backend), and the search collects them
+before scikit-learn turns the scores into arrays. They feed the ensemble
+(:mod:`autoseq.ensemble`) and the regressor's intervals (:mod:`autoseq.intervals`)
+without training any candidate again.
 """
 
 from __future__ import annotations
 
 import gc
+import re
+import sys
 import time
 import warnings
 
@@ -19,20 +29,24 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 from sklearn.exceptions import FitFailedWarning
+from sklearn.metrics import check_scoring, f1_score, make_scorer
 from sklearn.model_selection import GridSearchCV, ParameterGrid
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from autoseq import validation
+from autoseq.baselines import candidate_name, numeric_baselines
+from autoseq.ensemble import (
+    EnsembleClassifier,
+    EnsembleRegressor,
+    align_proba,
+    prediction_scorer,
+    select_ensemble,
+)
 from autoseq.padding import SequencePadder
 from autoseq.registry import get_architecture, list_architectures
 from autoseq.scaling import SequenceScaler
 from autoseq.splitters import resolve_cv
-
-
-# small searched networks on small data converge in far fewer epochs at this rate
-SEARCH_LEARNING_RATE = 3e-3
-
 
 # small searched networks on small data converge in far fewer epochs at this rate
 SEARCH_LEARNING_RATE = 3e-3
@@ -59,6 +73,47 @@ def _deadline_callback(deadline: float):
     return Deadline(deadline)
 
 
+# -- out-of-fold predictions ride on the scores --------------------------------------
+class _ScoreWithPredictions(float):
+    """A validation score carrying the predictions it was computed from.
+
+    Pickling keeps the instance ``__dict__`` of a float subclass, so the
+    predictions come back from joblib workers with the score.
+    """
+
+
+class OutOfFoldScorer:
+    """Score like ``scorer`` and attach the fold's predictions to the score.
+
+    Parameters
+    ----------
+    scorer : callable
+        ``scorer(estimator, X, y) -> float``.
+    method : {"predict_proba", "predict"}
+        What is kept: ``(estimator.classes_, estimator.predict_proba(X))`` for
+        classifiers, ``(None, estimator.predict(X))`` for regressors. A model
+        without that method keeps nothing (it cannot join an ensemble).
+    """
+
+    def __init__(self, scorer, method):
+        self.scorer = scorer
+        self.method = method
+
+    def __call__(self, estimator, X, y, **kwargs):
+        score = _ScoreWithPredictions(self.scorer(estimator, X, y, **kwargs))
+        score.predictions = None
+        predict = getattr(estimator, self.method, None)
+        if predict is not None:
+            try:
+                prediction = predict(X)
+            except Exception:  # it still has its score; it just cannot join an ensemble
+                return score
+            classes = getattr(estimator, "classes_", None) if self.method == "predict_proba" \
+                else None
+            score.predictions = (classes, prediction)
+        return score
+
+
 class CandidateSearch(GridSearchCV):
     """GridSearchCV that evaluates candidates in batches, between which it can stop.
 
@@ -79,6 +134,11 @@ class CandidateSearch(GridSearchCV):
         Index in ``cv_results_`` -> error text, for candidates with some failed folds.
     stopped_early_ : {None, "time_budget", "interrupted"}
     n_candidates_total_ : int
+    oof_predictions_ : list
+        Per row of ``cv_results_``, per fold: what an :class:`OutOfFoldScorer`
+        attached to the score (None where nothing was). The rows line up with
+        the folds of ``cv``; a subclass that resamples the folds per round
+        (scikit-learn's ``HalvingGridSearchCV`` does) must not rely on them.
     """
 
     def __init__(self, estimator, param_grid, *, scoring=None, n_jobs=None, cv=None,
@@ -88,6 +148,14 @@ class CandidateSearch(GridSearchCV):
         self.time_budget = time_budget
         self.batch_size = batch_size
         self.progress = progress
+
+    def _format_results(self, candidate_params, n_splits, out, more_results=None):
+        # the last moment the scores are still the objects the scorer returned
+        self.oof_predictions_ = [
+            [getattr(o["test_scores"], "predictions", None)
+             for o in out[i * n_splits:(i + 1) * n_splits]]
+            for i in range(len(candidate_params))]
+        return super()._format_results(candidate_params, n_splits, out, more_results)
 
     def _run_search(self, evaluate_candidates):
         candidates = list(ParameterGrid(self.param_grid))
@@ -103,6 +171,7 @@ class CandidateSearch(GridSearchCV):
             try:
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always", FitFailedWarning)
+                    warnings.simplefilter("always", UserWarning)
                     results = evaluate_candidates(batch)
             except ValueError as exc:
                 if "fits failed" not in str(exc):
@@ -117,7 +186,8 @@ class CandidateSearch(GridSearchCV):
                 if np.isfinite(scores).any():
                     best = np.nanmax(scores)
                 messages = [str(w.message) for w in caught
-                            if issubclass(w.category, FitFailedWarning)]
+                            if issubclass(w.category, FitFailedWarning)
+                            or str(w.message).startswith("Scoring failed")]
                 for j in range(len(scores) - len(batch), len(scores)):
                     if messages and not np.isfinite(scores[j]):
                         self.partial_failures_[j] = _error_text(messages[0])
@@ -135,37 +205,94 @@ class CandidateSearch(GridSearchCV):
 
 
 def _error_text(message: str) -> str:
-    """The last line of the first traceback in a scikit-learn fit-failure message."""
+    """The exception line of the first traceback in a scikit-learn failure message."""
     lines = [ln.strip() for ln in message.splitlines() if ln.strip()]
+    prefix = "scoring failed: " if message.startswith("Scoring failed") else ""
     for k, line in enumerate(lines):
         if line.startswith("Traceback"):
-            tail = lines[k:]
-            for t in range(1, len(tail)):
-                if tail[t].startswith("---") or tail[t].endswith("fits failed with the following error:"):
-                    return tail[t - 1]
-            return tail[-1]
-    return lines[-1] if lines else message
+            tail = lines[k + 1:]
+            for t in range(len(tail)):
+                if tail[t].startswith("---") or tail[t].endswith(
+                        "fits failed with the following error:"):
+                    tail = tail[:t]
+                    break
+            # the exception's own line, not the framework's lines after it
+            raised = [ln for ln in tail if re.match(r"^[\w.]*(Error|Exception|Interrupt)\b", ln)]
+            return prefix + (raised[-1] if raised else tail[-1] if tail else line)
+    return prefix + (lines[-1] if lines else message)
 
 
 def _release_memory() -> None:
-    from autoseq._backend import keras
-
-    keras().backend.clear_session()
+    # only a process that built Keras models has a session to clear (baselines need none)
+    if "keras" in sys.modules:
+        sys.modules["keras"].backend.clear_session()
     gc.collect()
 
 
-def _describe(params: dict) -> str:
+def _candidate_name(params: dict) -> str:
+    if "members" in params:
+        return "ensemble"
     arch = params.get("model__architecture")
-    name = getattr(arch, "name", None) or type(params.get("model")).__name__
-    rest = {k.split("__")[-1]: v for k, v in params.items()
-            if k not in ("model__architecture", "model")}
-    return f"{name} {rest}" if rest else str(name)
+    if arch is not None:
+        return arch.name
+    return candidate_name(params.get("model"))
+
+
+def _hyperparameters(params: dict) -> dict:
+    """The searched settings of a candidate, short names, skipped steps left out."""
+    return {k.split("__")[-1]: v for k, v in params.items()
+            if k not in ("model__architecture", "model")
+            and not (isinstance(v, str) and v == "passthrough")}
+
+
+def _describe(params: dict) -> str:
+    if "members" in params:
+        parts = ", ".join(f"{_describe(p)}: {w:.2f}"
+                          for p, w in zip(params["members"], params["weights"], strict=True))
+        return f"ensemble of {len(params['members'])} ({parts})"
+    name, rest = _candidate_name(params), _hyperparameters(params)
+    return f"{name} {rest}" if rest else name
+
+
+def _kind(params: dict) -> str:
+    if "members" in params:
+        return "ensemble"
+    arch = params.get("model__architecture")
+    return getattr(arch, "kind", "deep") if arch is not None else "baseline"
+
+class _EnsembleOutcome:
+    """What the ensemble step decided (see ``_AutoSeqBase._select_ensemble``)."""
+
+    def __init__(self, params, fold_scores, score, single_score, wins, estimator, fit_time,
+                 residuals):
+        self.params = params
+        self.fold_scores = fold_scores
+        self.score = score
+        self.single_score = single_score
+        self.wins = wins
+        self.estimator = estimator
+        self.fit_time = fit_time
+        self.residuals = residuals
 
 
 class _AutoSeqBase(BaseEstimator):
-    """Shared search logic of the AutoSeq estimators."""
+    """Shared search logic of the AutoSeq estimators.
+
+    A task plugs in through these hooks (defaults in brackets):
+    ``_make_model(input_kind)`` the pipeline's model step; ``_preprocessing(X)``
+    the steps before it; ``_check_input(X, y)``; ``_search_task(y)`` [``_task``];
+    ``_default_scoring()``; ``_baseline_models(X, y)`` trivial references, run on
+    the raw input [none]; ``_extra_candidates(X, y)`` grid dicts of other
+    non-architecture candidates [the baselines]; ``_oof_method`` what each fold
+    keeps ["predict"]; ``_oof_array(kept, y)`` and ``_prediction_score(scorer, y)``
+    how kept predictions are mixed and scored; ``_make_ensemble(members,
+    weights, residuals)`` the unfitted ensemble estimator [None: no ensemble];
+    ``_residuals(predictions, y_folds)`` and ``_calibrate(residuals)``
+    interval calibration [none]; ``_after_fit(X, y)``.
+    """
 
     _task = "classification"
+    _accepts_text = False
 
     def __init__(self, *, architectures=None, param_grid=None, cv=None, scoring=None,
                  search="grid", max_epochs=80, time_budget=None, baselines=True,
@@ -187,30 +314,45 @@ class _AutoSeqBase(BaseEstimator):
     def _default_scoring(self):
         return "accuracy"
 
-    def _make_model(self):
+    def _make_model(self, input_kind="numeric"):
         raise NotImplementedError
 
     def _preprocessing(self, X):
-        """Steps before the model, chosen from the input (numeric sequences here)."""
+        """Steps before the model: a tokenizer for text, else scaler and padder."""
+        if self._is_text(X):
+            from autoseq.text import TextTokenizer
+
+            return [("tokenizer", TextTokenizer())]
         return [("scaler", SequenceScaler()), ("padder", SequencePadder())]
 
+    def _is_text(self, X) -> bool:
+        return self._accepts_text and validation.is_text(X)
+
     def _check_input(self, X, y):
-        X = validation.check_sequences(X)
+        if self._is_text(X):
+            X = [str(x) for x in X]
+        else:
+            X = validation.check_sequences(X)
         return X, validation.check_target(y, len(X))
 
     def _architecture_names(self, X, y):
         task = self._search_task(y)
+        input_kind = "tokens" if self._is_text(X) else "numeric"
+        per_step = True if task == "labelling" else None
         if self.architectures is None:
-            names = list_architectures(task)
+            names = list_architectures(task, input_kind=input_kind, sequence_output=per_step)
+            if not self.baselines:
+                names = [n for n in names if get_architecture(n).kind != "baseline"]
         else:
             names = [self.architectures] if isinstance(self.architectures, str) else list(
                 self.architectures)
             for name in names:
                 arch = get_architecture(name)
-                if task not in arch.tasks:
+                if task not in arch.tasks or (per_step and not arch.sequence_output):
+                    able = list_architectures(task, sequence_output=per_step)
                     raise ValueError(
                         f"Architecture '{arch.name}' does not support the task '{task}'; "
-                        f"architectures that do: {', '.join(list_architectures(task))}."
+                        f"architectures that do: {', '.join(able)}."
                     )
         if not names:
             raise ValueError(f"No registered architecture supports the task '{task}'.")
@@ -219,15 +361,51 @@ class _AutoSeqBase(BaseEstimator):
     def _search_task(self, y):
         return self._task
 
-    def _extra_candidates(self, X, y):
-        """Grid dicts of non-architecture candidates (baselines); none by default."""
+    def _baseline_models(self, X, y):
+        """Unfitted baseline models of this task (see :mod:`autoseq.baselines`)."""
         return []
+
+    def _extra_candidates(self, X, y):
+        """Grid dicts of non-architecture candidates: the baselines, on the raw input.
+
+        None when ``baselines=False``. Baselines skip the preprocessing steps
+        (they read the sequences themselves, or only count them).
+        """
+        models = self._baseline_models(X, y) if self.baselines else []
+        if not models:
+            return []
+        skipped = {name: ["passthrough"] for name, _ in self._preprocessing(X)}
+        return [{**skipped, "model": models}]
+
+    # what the folds keep for the ensemble and the intervals
+    _oof_method = "predict"
+
+    def _oof_array(self, kept, y):
+        """The array the ensemble mixes, from what the scorer kept: ``(classes, prediction)``."""
+        return np.asarray(kept[1], dtype=float)
+
+    def _prediction_score(self, scorer, y):
+        return prediction_scorer(scorer, "regression")
+
+    def _make_ensemble(self, members, weights, residuals):
+        """The unfitted ensemble estimator of this task; None: the task has no ensemble."""
+        return None
+
+    def _residuals(self, predictions, y_folds):
+        """Calibration residuals from per-fold predictions; None where intervals do not apply."""
+        return None
+
+    def _calibrate(self, residuals):
+        pass
+
+    def _after_fit(self, X, y):
+        pass
 
     # -- the search -----------------------------------------------------------------
     def _param_grid(self, X, y):
         grid = []
         overrides = self.param_grid or {}
-        variable_length = isinstance(X, list)
+        variable_length = isinstance(X, list) and not self._is_text(X)
         for name in self._architecture_names(X, y):
             arch = get_architecture(name)
             if isinstance(name, str):
@@ -247,8 +425,22 @@ class _AutoSeqBase(BaseEstimator):
             grid.append(entry)
         return grid + self._extra_candidates(X, y)
 
+    def _check_params(self):
+        if self.search not in ("grid", "halving"):
+            raise ValueError(f"search must be 'grid' or 'halving'; got {self.search!r}.")
+        if self.time_budget is not None and not self.time_budget > 0:
+            raise ValueError(f"time_budget must be a positive number of seconds; got "
+                             f"{self.time_budget!r}.")
+        for name in ("baselines", "ensemble"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise TypeError(f"{name} must be True or False; got {getattr(self, name)!r}.")
+        if isinstance(self.scoring, (dict, list, tuple, set)):
+            raise ValueError(f"scoring must be one metric (a name or a callable "
+                             f"scorer(estimator, X, y)); got {type(self.scoring).__name__} "
+                             f"{self.scoring!r}.")
+
     def fit(self, X, y):
-        """Search the registered architectures and refit the best pipeline.
+        """Search the registered architectures and baselines, refit the winner.
 
         Parameters
         ----------
@@ -264,57 +456,136 @@ class _AutoSeqBase(BaseEstimator):
         """
         for attr in [a for a in vars(self) if a.endswith("_") and not a.startswith("_")]:
             delattr(self, attr)
-        if self.search not in ("grid",):
-            raise ValueError(f"search must be 'grid'; got {self.search!r}.")
-        if self.time_budget is not None and not self.time_budget > 0:
-            raise ValueError(f"time_budget must be a positive number of seconds; got "
-                             f"{self.time_budget!r}.")
+        self._check_params()
         X, y = self._check_input(X, y)
         grid = self._param_grid(X, y)
         cv = resolve_cv(self.cv, y, classifier=self._task == "classification" and np.ndim(y) == 1,
                         n_samples=len(X), random_state=self.random_state)
-        pipeline = Pipeline(self._preprocessing(X) + [("model", self._make_model())])
+        # fixed folds: the ensemble and the intervals need to know which rows each fold scored
+        splits = list(cv.split(X, y))
+        input_kind = "tokens" if self._is_text(X) else "numeric"
+        pipeline = Pipeline(self._preprocessing(X) + [("model", self._make_model(input_kind))])
+        scorer = check_scoring(pipeline, scoring=self.scoring or self._default_scoring())
         searched = clone(pipeline)
         if self.time_budget is not None:
             searched.set_params(model__callbacks=[_deadline_callback(
                 time.time() + self.time_budget)])
-        progress = _progress_printer(self.verbose) if self.verbose else None
-        search = CandidateSearch(
-            searched, grid, scoring=self.scoring or self._default_scoring(), cv=cv,
-            n_jobs=self.n_jobs, time_budget=self.time_budget, progress=progress,
-            verbose=max(0, self.verbose - 1))
+        progress = _progress_printer(self.verbose, self.time_budget)
+        search_class = CandidateSearch
+        if self.search == "halving":
+            from autoseq.halving import HalvingCandidateSearch as search_class
+        search = search_class(
+            searched, grid, scoring=OutOfFoldScorer(scorer, self._oof_method), cv=splits,
+            n_jobs=self.n_jobs, time_budget=self.time_budget,
+            progress=progress if self.verbose else None, verbose=max(0, self.verbose - 1))
         started = time.monotonic()
-        search.fit(X, y)
+        with progress:
+            search.fit(X, y)
         search_time = time.monotonic() - started
+        self._report_stop(search)
+
         results = _with_failures(search)
         scores = np.asarray(results["mean_test_score"], dtype=float)
-        best_index = int(np.nanargmax(scores))
-        best_params = results["params"][best_index]
-        self._report_stop(search)
+        if not np.isfinite(scores).any():
+            errors = "\n".join(f"- {_describe(p)}: {e or 'no finite score'}"
+                               for p, e in zip(results["params"], results["error"], strict=True))
+            raise SearchFailedError(f"No candidate of the search got a score:\n{errors}")
+        y_folds = [y[test] for _, test in splits]
+        oof = self._out_of_fold(search, len(results["params"]), splits, y)
+        best_single = int(np.nanargmax(scores))
+        winner, outcome, ensemble_index = best_single, None, None
+        if self.ensemble:
+            outcome = self._select_ensemble(pipeline, results, oof, y_folds, y, scorer,
+                                            best_single)
+        if outcome is not None:
+            _append_row(results, outcome.params, outcome.fold_scores, outcome.fit_time)
+            ensemble_index = len(results["params"]) - 1
+            if outcome.wins:
+                winner = ensemble_index
+        _set_ranks(results, ensemble_index, outcome is not None and outcome.wins, best_single)
+
         started = time.monotonic()
-        best = clone(pipeline).set_params(**clone(best_params, safe=False)).fit(X, y)
+        if winner == ensemble_index:
+            best = clone(outcome.estimator).fit(X, y)
+            residuals = outcome.residuals
+        else:
+            best = clone(pipeline).set_params(**clone(results["params"][winner], safe=False))
+            best.fit(X, y)
+            residuals = None if oof is None else self._residuals(oof[best_single], y_folds)
         refit_time = time.monotonic() - started
         # only now does the estimator become fitted: an interrupted refit leaves no half state
         self.best_estimator_ = best
-        self.best_params_ = best_params
-        self.best_index_ = best_index
-        self.best_score_ = float(scores[best_index])
+        self.best_params_ = results["params"][winner]
+        self.best_index_ = winner
+        self.best_score_ = float(results["mean_test_score"][winner])
         self.cv_results_ = results
         self.leaderboard_ = _leaderboard(results)
         self.search_time_ = search_time
         self.refit_time_ = refit_time
+        self.ensemble_ = None if outcome is None else (
+            best if winner == ensemble_index else outcome.estimator)
+        self.ensemble_refit_time_ = refit_time if winner == ensemble_index else None
         self.stopped_early_ = search.stopped_early_
-        self.n_splits_ = search.n_splits_
-        self.scorer_ = search.scorer_
-        self.n_features_in_ = validation.n_channels(X)
+        self.n_splits_ = len(splits)
+        self.scorer_ = scorer
+        self.input_kind_ = input_kind
+        self._training_data = f"{len(X)} texts"
+        if input_kind == "numeric":
+            self.n_features_in_ = validation.n_channels(X)
+            steps = validation.lengths(X)
+            steps = (str(steps[0]) if steps.min() == steps.max()
+                     else f"{steps.min()} to {steps.max()}")
+            self._training_data = (f"{len(X)} sequences x {steps} steps x "
+                                   f"{self.n_features_in_} channel(s)")
+        self._calibrate(residuals)
         self._after_fit(X, y)
         if self.verbose:
-            _say(f"best: {_describe(best_params)}  cv score {self.best_score_:.4f}  "
-                 f"(search {search_time:.0f}s, refit {refit_time:.0f}s)")
+            self._report_winner(outcome, best_single, search_time, refit_time)
         return self
 
-    def _after_fit(self, X, y):
-        pass
+    def _out_of_fold(self, search, n_rows, splits, y):
+        """``oof[row][fold]``: the arrays the ensemble mixes (None where missing)."""
+        kept = getattr(search, "oof_predictions_", None)
+        if kept is None:
+            return None
+        oof = [[None] * len(splits) for _ in range(n_rows)]
+        for i, row in enumerate(kept):
+            for f, item in enumerate(row):
+                if item is None:
+                    continue
+                prediction = self._oof_array(item, y)
+                if len(prediction) == len(splits[f][1]):
+                    oof[i][f] = prediction
+        return oof
+
+    def _select_ensemble(self, pipeline, results, oof, y_folds, y, scorer, best_single):
+        if oof is None:
+            warnings.warn(f"search={self.search!r} kept no out-of-fold predictions, so no "
+                          "ensemble is built; use search='grid' for one.", UserWarning,
+                          stacklevel=3)
+            return None
+        n_splits = len(y_folds)
+        fold_scores = np.column_stack([np.asarray(results[f"split{k}_test_score"], dtype=float)
+                                       for k in range(n_splits)])
+        selection = select_ensemble(oof, y_folds, fold_scores, self._prediction_score(scorer, y))
+        if selection is None:
+            if self.verbose:
+                _say("no ensemble: it needs at least two candidates that finished every fold")
+            return None
+        params = {"members": [results["params"][c] for c in selection.members],
+                  "weights": [float(w) for w in selection.weights]}
+        members = [(f"{_candidate_name(p)}_{c}", clone(pipeline).set_params(**clone(p, safe=False)))
+                   for c, p in zip(selection.members, params["members"], strict=True)]
+        residuals = self._residuals(selection.fold_predictions[1:], y_folds[1:])
+        estimator = self._make_ensemble(members, params["weights"], residuals)
+        if estimator is None:
+            return None
+        score = float(np.mean(selection.fold_scores[1:]))
+        single = float(np.nanmean(fold_scores[best_single, 1:]))
+        fit_time = float(sum(results["mean_fit_time"][c] for c in selection.members))
+        return _EnsembleOutcome(params, selection.fold_scores, score, single,
+                                wins=len(selection.members) >= 2 and score > single,
+                                estimator=estimator, fit_time=fit_time, residuals=residuals)
 
     def _report_stop(self, search):
         if search.stopped_early_ == "time_budget":
@@ -330,22 +601,93 @@ class _AutoSeqBase(BaseEstimator):
                 "it on all the data (interrupt again to abandon the fit).",
                 UserWarning, stacklevel=3)
 
+    def _report_winner(self, outcome, best_single, search_time, refit_time):
+        results = self.cv_results_
+        single = results["params"][best_single]
+        _say(f"best: {_describe(self.best_params_)}  cv score {self.best_score_:.4f}  "
+             f"(search {search_time:.0f}s, refit {refit_time:.0f}s)")
+        if outcome is not None:
+            folds = f"folds 2-{self.n_splits_}" if self.n_splits_ > 2 else "fold 2"
+            if outcome.wins:
+                _say(f"the ensemble won: {outcome.score:.4f} on {folds} against "
+                     f"{outcome.single_score:.4f} for the best single candidate "
+                     f"({_describe(single)}) on the same folds")
+            else:
+                _say(f"the best single candidate ({_describe(single)}) won: "
+                     f"{outcome.single_score:.4f} on {folds} against {outcome.score:.4f} for "
+                     "the ensemble (kept in ensemble_)")
+        if _kind(self.best_params_) != "baseline":
+            return
+        scores = np.asarray(results["mean_test_score"], dtype=float)
+        name = _candidate_name(self.best_params_)
+        deep = [i for i, p in enumerate(results["params"]) if _kind(p) == "deep"]
+        finished = [i for i in deep if np.isfinite(scores[i])]
+        if finished:
+            top = max(finished, key=lambda i: scores[i])
+            _say(f"no deep model beat the baseline {name}: the best deep model, "
+                 f"{_describe(results['params'][top])}, scored {scores[top]:.4f}")
+        elif deep:
+            _say(f"no deep model finished, so the baseline {name} is used")
+        else:
+            _say(f"only baselines were searched; {name} is used")
+
     # -- prediction -----------------------------------------------------------------
     def predict(self, X):
-        """Predict with the best pipeline."""
+        """Predict with the best pipeline (or the ensemble, when it won)."""
         check_is_fitted(self, "best_estimator_")
         return self.best_estimator_.predict(X)
 
     def score(self, X, y):
-        """Score of the best pipeline with the search's scoring."""
+        """Score of the best pipeline with the search's scoring (``scorer_``).
+
+        Parameters
+        ----------
+        X : sequences
+        y : array-like
+
+        Returns
+        -------
+        float
+            Higher is better (error metrics are negated, as in scikit-learn).
+        """
         check_is_fitted(self, "best_estimator_")
         return self.scorer_(self.best_estimator_, X, y)
 
     def _persistence_summary(self) -> dict:
         if not hasattr(self, "best_estimator_"):
             return {}
-        return {"best": _describe(self.best_params_), "cv_score": self.best_score_,
-                "task": self._task, "n_features_in": int(self.n_features_in_)}
+        summary = {"best": _describe(self.best_params_), "cv_score": self.best_score_,
+                   "task": self._task}
+        if hasattr(self, "n_features_in_"):
+            summary["n_features_in"] = int(self.n_features_in_)
+        if hasattr(self, "_training_data"):
+            summary["training_data"] = self._training_data
+        return summary
+
+
+def _append_row(results, params, split_scores=None, fit_time=np.nan, error=""):
+    """Add one candidate row to ``cv_results``-style ``results`` (in place)."""
+    split_scores = np.asarray(split_scores, dtype=float) if split_scores is not None else None
+    for key, value in list(results.items()):
+        if key == "params":
+            value.append(params)
+        elif key == "error":
+            results[key] = np.append(value, np.array([error], dtype=object))
+        elif key.startswith("param_"):
+            name = key[len("param_"):]
+            results[key] = np.ma.append(value, np.ma.masked_array(
+                [params.get(name)], mask=[name not in params], dtype=object))
+        elif isinstance(value, np.ndarray):
+            new = np.nan if value.dtype.kind == "f" else 0
+            if key.startswith("split") and key.endswith("_test_score") and split_scores is not None:
+                new = split_scores[int(key[len("split"):-len("_test_score")])]
+            elif key == "mean_test_score" and split_scores is not None:
+                new = np.nanmean(split_scores)
+            elif key == "std_test_score" and split_scores is not None:
+                new = np.nanstd(split_scores)
+            elif key == "mean_fit_time":
+                new = fit_time
+            results[key] = np.append(value, new)
 
 
 def _with_failures(search) -> dict:
@@ -353,113 +695,175 @@ def _with_failures(search) -> dict:
     results = {k: (list(v) if not isinstance(v, np.ndarray) else v)
                for k, v in search.cv_results_.items()}
     n = len(results["params"])
-    errors = [search.partial_failures_.get(i, "") for i in range(n)]
+    results["error"] = np.array([search.partial_failures_.get(i, "") for i in range(n)],
+                                dtype=object)
     for params, error in search.failures_:
-        for key, value in list(results.items()):
-            if key == "params":
-                value.append(params)
-            elif key.startswith("param_"):
-                name = key[len("param_"):]
-                results[key] = np.ma.append(value, np.ma.masked_array(
-                    [params.get(name)], mask=[name not in params], dtype=object))
-            elif isinstance(value, np.ndarray):
-                results[key] = np.append(value, np.nan if value.dtype.kind == "f" else 0)
-        errors.append(error)
-    results["error"] = np.array(errors, dtype=object)
+        _append_row(results, params, error=error)
+    _set_ranks(results)
+    return results
+
+
+def _set_ranks(results, ensemble_index=None, ensemble_wins=False, best_single=None) -> None:
+    """Rank by mean score; an ensemble row ranks first exactly when it won.
+
+    The ensemble is scored on fewer folds than the single candidates, so its
+    place follows the same-fold comparison that decided the winner: first when
+    it won, never above the best single candidate when it lost.
+    """
     scores = np.asarray(results["mean_test_score"], dtype=float)
-    order = np.argsort(np.where(np.isfinite(scores), -scores, np.inf), kind="stable")
+    order = list(np.argsort(np.where(np.isfinite(scores), -scores, np.inf), kind="stable"))
+    if ensemble_index is not None:
+        natural = order.index(ensemble_index)
+        order.remove(ensemble_index)
+        place = 0 if ensemble_wins else max(natural, order.index(best_single) + 1)
+        order.insert(place, ensemble_index)
     rank = np.empty(len(scores), dtype=np.int32)
     rank[order] = np.arange(1, len(scores) + 1)
     results["rank_test_score"] = rank
-    return results
 
 
 def _leaderboard(results) -> pd.DataFrame:
     rows = []
     for i, params in enumerate(results["params"]):
-        arch = params.get("model__architecture")
-        if arch is not None:
-            name, kind = arch.name, getattr(arch, "kind", "deep")
+        if "members" in params:
+            hyper = {"members": [_describe(p) for p in params["members"]],
+                     "weights": [round(w, 4) for w in params["weights"]]}
         else:
-            model = params.get("model")
-            name = getattr(model, "leaderboard_name_", type(model).__name__)
-            kind = "baseline"
-        hyper = {k.split("__")[-1]: v for k, v in params.items()
-                 if k not in ("model__architecture", "model")}
+            hyper = _hyperparameters(params)
         rows.append({
-            "rank": int(results["rank_test_score"][i]), "architecture": name, "kind": kind,
-            "params": hyper, "mean_score": float(results["mean_test_score"][i]),
+            "rank": int(results["rank_test_score"][i]), "architecture": _candidate_name(params),
+            "kind": _kind(params), "params": hyper,
+            "mean_score": float(results["mean_test_score"][i]),
             "std_score": float(results["std_test_score"][i]),
             "fit_time": float(results["mean_fit_time"][i]), "error": results["error"][i],
         })
-    board = pd.DataFrame(rows).sort_values("rank").reset_index(drop=True)
-    return board
+    from autoseq.progress import Leaderboard
+
+    return Leaderboard(pd.DataFrame(rows).sort_values("rank").reset_index(drop=True))
 
 
 def _say(message: str) -> None:
     from rich.console import Console
 
-    Console(stderr=True).print(message, highlight=False)
+    Console(stderr=True, soft_wrap=True).print(message, highlight=False, markup=False)
 
 
-def _progress_printer(verbose):
-    def report(done, total, best, elapsed):
-        _say(f"[autoseq] {done}/{total} candidates  best {best:.4f}  {elapsed:.0f}s")
+def _progress_printer(verbose, time_budget=None):
+    """The search's progress display (:class:`autoseq.progress.SearchProgress`)."""
+    from autoseq.progress import SearchProgress
 
-    return report
+    return SearchProgress(time_budget=time_budget, verbose=verbose)
 
+
+def _per_step_accuracy(y_true, y_pred) -> float:
+    """Share of time steps labelled correctly."""
+    return float(np.mean(np.asarray(y_true) == np.asarray(y_pred)))
+
+
+def _label_mode_reason(mode, y, explicit) -> str:
+    why = {"single": "one label per sequence",
+           "multilabel": f"a 0/1 indicator matrix of {np.shape(y)[-1]} labels",
+           "per_step": f"one label per time step ({np.shape(y)[-1]} steps)"}[mode]
+    how = "set by label_mode" if explicit else "label_mode='auto'; set label_mode= to override"
+    return f"label_mode: {mode} (y read as {why}; {how})"
 
 class AutoSeqClassifier(ClassifierMixin, _AutoSeqBase):
     """Find, cross-validate and refit the best Keras sequence classifier.
 
     Every registered architecture that supports classification contributes
     its search space to one GridSearchCV over the pipeline
-    ``scaler -> padder -> model``; every step that learns from data is fitted
-    inside each fold. The default CV is walk-forward (sequences in time order);
-    when its training folds would miss a class, stratified folds are used with a
-    warning.
+    ``scaler -> padder -> model`` (``tokenizer -> model`` for text); every step
+    that learns from data is fitted inside each fold. Cheap baselines compete as
+    ordinary candidates, and an ensemble of the best candidates is built from
+    their out-of-fold probabilities. The default CV is walk-forward (sequences
+    in time order); when its training folds would miss a class, stratified
+    folds are used with a warning.
+
+    ``y`` may be 1-D (one label per sequence), a 2-D 0/1 indicator matrix
+    (multi-label: one sigmoid output per label, ``predict`` returns the
+    indicator matrix) or 2-D with one label per time step (``label_mode``).
 
     Parameters
     ----------
     architectures : list of str, optional
-        Registry names to search; None searches every registered architecture
-        that supports the task.
+        Registry names (or :class:`~autoseq.Architecture` instances) to search;
+        None searches every registered architecture that supports the task
+        (for per-step labels: those that return one vector per step).
     param_grid : dict, optional
         ``{architecture name: {hyperparameter: [values]}}`` replacing those
         architectures' default search spaces. Keys with ``__`` (e.g.
         ``"padder__padding"``) address pipeline steps directly.
     cv : int, splitter or iterable, optional
-        None: walk-forward CV with up to 3 folds.
+        None: walk-forward CV (3 folds, 2 under 100 sequences).
     scoring : str or callable, optional
-        Default "accuracy".
-    search : {"grid"}, default="grid"
+        One metric. Default "accuracy"; for multi-label ``y`` sample-averaged
+        F1 (``"f1_samples"``, counting a sequence without labels that is
+        predicted without labels as 1); for per-step labels the share of
+        correctly labelled steps.
+    search : {"grid", "halving"}, default="grid"
     max_epochs : int, default=80
         Epoch cap per fit; early stopping ends most fits sooner.
     time_budget : float, optional
         Seconds; once spent, no new candidate starts and running fits stop
         at their next epoch end. The best finished candidate is refitted.
-    baselines, ensemble : bool, default=True
-        Include cheap baselines; build an ensemble of the best candidates.
+    baselines : bool, default=True
+        Add the trivial reference (``majority``: the most frequent class, see
+        :class:`autoseq.baselines.MajorityClassifier`) and, for text, TF-IDF +
+        logistic regression as candidates that can win. Architectures of kind
+        ``"baseline"`` (``rocket``) are part of the default search only when
+        True; naming one in ``architectures`` searches it either way.
+    ensemble : bool, default=True
+        Build a weighted ensemble of the best candidates by greedy selection
+        with replacement (Caruana et al., 2004) over their out-of-fold
+        probabilities; no candidate is trained again for it. Its weights for
+        validation fold ``j`` are chosen on folds before ``j`` only and its
+        score is the mean over folds 2 and later, so its leaderboard score is
+        not flattered by its own selection. It becomes ``best_estimator_``
+        only when it beats the best single candidate on those same folds.
     n_jobs : int, optional
         Parallel fits (joblib; works with Dask and Ray backends).
     random_state : int, optional
         Same value and data give the same leaderboard and predictions.
     verbose : int, default=0
-        1 prints the search's progress; 2 adds scikit-learn's own lines.
+        1 prints the label mode, the search's progress and which candidate
+        won (and says so plainly when no deep model beat a baseline); 2 adds
+        scikit-learn's own lines.
     label_mode : {"auto", "single", "multilabel", "per_step"}, default="auto"
-        How a 2-D ``y`` is read (see :class:`SeqClassifier`).
+        How ``y`` is read. "auto": a 1-D ``y`` is one label per sequence; a
+        2-D ``y`` whose second dimension equals the number of time steps of
+        ``X`` is one label per step; any other 2-D 0/1 matrix is multi-label.
+        Any other value overrides the rule.
 
     Attributes
     ----------
-    best_estimator_ : sklearn.pipeline.Pipeline
+    best_estimator_ : sklearn.pipeline.Pipeline or EnsembleClassifier
+        The winner refitted on all the data: a pipeline (``model`` step a
+        :class:`~autoseq.SeqClassifier` or a baseline), or the ensemble.
     best_params_ : dict
+        The winner's parameters; for the ensemble ``{"members": [params...],
+        "weights": [...]}``.
+    best_index_ : int
+        The winner's row in ``cv_results_``.
     best_score_ : float
     cv_results_ : dict
         GridSearchCV's results plus an ``error`` entry per candidate; failed
-        candidates appear with NaN scores.
+        candidates appear with NaN scores, the ensemble (if any) as the last
+        row, with NaN on fold 1.
     leaderboard_ : pandas.DataFrame
-        One row per candidate, best first.
+        One row per candidate, best first: rank, architecture, kind
+        ("deep", "baseline" or "ensemble"), params, mean_score, std_score,
+        fit_time, error.
+    ensemble_ : EnsembleClassifier or None
+        The ensemble: fitted (it is ``best_estimator_``) when it won,
+        unfitted otherwise (``clone(ensemble_).fit(X, y)`` fits it); None when
+        fewer than two candidates finished every fold or ``ensemble=False``.
+    ensemble_refit_time_ : float or None
+        Seconds spent refitting the ensemble's members when it won.
     classes_ : ndarray
+    label_mode_ : str
+        The reading of ``y`` that was used.
+    search_time_, refit_time_ : float
+        Seconds spent searching and refitting the winner.
     stopped_early_ : {None, "time_budget", "interrupted"}
 
     Examples
@@ -469,9 +873,11 @@ class AutoSeqClassifier(ClassifierMixin, _AutoSeqBase):
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(30, 10)); y = (X.mean(axis=1) > 0).astype(int)
     >>> clf = AutoSeqClassifier(architectures=["gru"], max_epochs=2, random_state=0)
-    >>> clf.fit(X, y).leaderboard_.shape[0] >= 1
-    True
+    >>> sorted(clf.fit(X, y).leaderboard_["kind"])
+    ['baseline', 'deep', 'ensemble']
     """
+
+    _accepts_text = True
 
     def __init__(self, *, architectures=None, param_grid=None, cv=None, scoring=None,
                  search="grid", max_epochs=80, time_budget=None, baselines=True,
@@ -482,18 +888,67 @@ class AutoSeqClassifier(ClassifierMixin, _AutoSeqBase):
                          n_jobs=n_jobs, random_state=random_state, verbose=verbose)
         self.label_mode = label_mode
 
-    def _make_model(self):
+    def _check_input(self, X, y):
+        from autoseq.targets import infer_label_mode
+
+        X, y = super()._check_input(X, y)
+        n_steps = X.shape[1] if isinstance(X, np.ndarray) and X.ndim == 3 else None
+        # resolved once for the whole search, so every fold and baseline reads y alike
+        self._label_mode = infer_label_mode(y, n_steps, self.label_mode)
+        if self.verbose:
+            _say(_label_mode_reason(self._label_mode, y, self.label_mode != "auto"))
+        return X, y
+
+    def _search_task(self, y):
+        return "labelling" if self._label_mode == "per_step" else "classification"
+
+    def _default_scoring(self):
+        if self._label_mode == "multilabel":
+            # a sequence with no label, predicted with none, is exactly right
+            return make_scorer(f1_score, average="samples", zero_division=1.0)
+        if self._label_mode == "per_step":
+            return make_scorer(_per_step_accuracy)
+        return "accuracy"
+
+    def _make_model(self, input_kind="numeric"):
         from autoseq.estimators import SeqClassifier
 
-        return SeqClassifier(epochs=self.max_epochs, early_stopping=True, batch_size=16,
-                             learning_rate=SEARCH_LEARNING_RATE,
-                             random_state=self.random_state, label_mode=self.label_mode)
+        return SeqClassifier(input_kind=input_kind, epochs=self.max_epochs, early_stopping=True,
+                             batch_size=16, learning_rate=SEARCH_LEARNING_RATE,
+                             random_state=self.random_state, label_mode=self._label_mode)
+
+    def _baseline_models(self, X, y):
+        models = numeric_baselines("classification", self._label_mode)
+        if self._is_text(X) and self._label_mode != "per_step":
+            from autoseq.text_baselines import TfidfLogisticBaseline
+
+            models.append(TfidfLogisticBaseline())
+        return models
+
+    _oof_method = "predict_proba"
+
+    def _classes(self, y):
+        return np.arange(y.shape[1]) if self._label_mode == "multilabel" else np.unique(y)
+
+    def _oof_array(self, kept, y):
+        fitted_classes, proba = kept
+        return align_proba(proba, fitted_classes, self._classes(y), self._label_mode)
+
+    def _prediction_score(self, scorer, y):
+        return prediction_scorer(scorer, "classification", self._classes(y), self._label_mode)
+
+    def _make_ensemble(self, members, weights, residuals):
+        return EnsembleClassifier(members, weights, label_mode=self._label_mode)
 
     def _after_fit(self, X, y):
         self.classes_ = self.best_estimator_.classes_
+        self.label_mode_ = self._label_mode
+
+    # the search's scoring, as GridSearchCV scores, not ClassifierMixin's accuracy
+    score = _AutoSeqBase.score
 
     def predict_proba(self, X):
-        """Class probabilities from the best pipeline."""
+        """Class probabilities from the best pipeline (per label for multi-label ``y``)."""
         check_is_fitted(self, "best_estimator_")
         return self.best_estimator_.predict_proba(X)
 
@@ -510,7 +965,10 @@ class AutoSeqRegressor(RegressorMixin, _AutoSeqBase):
     Same search as :class:`AutoSeqClassifier`, for one number (or a vector of
     numbers, 2-D ``y``) per sequence; targets are standardised inside each fit
     and predictions returned in the original units. Default scoring is
-    ``"neg_root_mean_squared_error"`` (higher is better).
+    ``"neg_root_mean_squared_error"`` (higher is better). The trivial baseline
+    is the training mean (``mean``); the ensemble averages values.
+    :meth:`predict_interval` gives split-conformal intervals from the
+    out-of-fold residuals of the winner.
 
     Parameters
     ----------
@@ -520,8 +978,15 @@ baselines, ensemble, n_jobs, random_state, verbose
 
     Attributes
     ----------
-    best_estimator_, best_params_, best_score_, cv_results_, leaderboard_
+    best_estimator_, best_params_, best_index_, best_score_, cv_results_, leaderboard_
+        As in :class:`AutoSeqClassifier`; the ensemble is an
+        :class:`~autoseq.ensemble.EnsembleRegressor`.
+    ensemble_, ensemble_refit_time_, search_time_, refit_time_, stopped_early_
         As in :class:`AutoSeqClassifier`.
+    calibration_residuals_ : ndarray of shape (n, n_outputs) or None
+        Out-of-fold residuals ``y - prediction`` of the winner (for the
+        ensemble, of its predictions on folds 2 and later); None when the
+        search kept no out-of-fold predictions or the winner failed on a fold.
 
     Examples
     --------
@@ -529,8 +994,8 @@ baselines, ensemble, n_jobs, random_state, verbose
     >>> from autoseq import AutoSeqRegressor
     >>> X = np.random.default_rng(0).normal(size=(30, 10)); y = X.sum(axis=1)
     >>> reg = AutoSeqRegressor(architectures=["gru"], max_epochs=2, random_state=0).fit(X, y)
-    >>> reg.predict(X[:2]).shape
-    (2,)
+    >>> reg.predict(X[:2]).shape, list(reg.predict_interval(X[:2]).columns)
+    ((2,), ['lower', 'upper'])
     """
 
     _task = "regression"
@@ -538,11 +1003,70 @@ baselines, ensemble, n_jobs, random_state, verbose
     def _default_scoring(self):
         return "neg_root_mean_squared_error"
 
-    def _make_model(self):
+    def _make_model(self, input_kind="numeric"):
         from autoseq.estimators import SeqRegressor
 
-        return SeqRegressor(epochs=self.max_epochs, early_stopping=True, batch_size=16,
-                            learning_rate=SEARCH_LEARNING_RATE, random_state=self.random_state)
+        return SeqRegressor(input_kind=input_kind, epochs=self.max_epochs, early_stopping=True,
+                            batch_size=16, learning_rate=SEARCH_LEARNING_RATE,
+                            random_state=self.random_state)
+
+    def _baseline_models(self, X, y):
+        return numeric_baselines("regression")
+
+    def _residuals(self, predictions, y_folds):
+        if any(p is None for p in predictions):
+            return None
+        return np.concatenate([
+            np.asarray(t, dtype=float).reshape(len(t), -1) - np.reshape(p, (len(p), -1))
+            for p, t in zip(predictions, y_folds, strict=True)])
+
+    def _calibrate(self, residuals):
+        self.calibration_residuals_ = residuals
+
+    def _make_ensemble(self, members, weights, residuals):
+        return EnsembleRegressor(members, weights, calibration_residuals=residuals)
+
+    # the search's scoring, as GridSearchCV scores, not RegressorMixin's R^2
+    score = _AutoSeqBase.score
+
+    def predict_interval(self, X, coverage=0.9):
+        """Split-conformal prediction intervals around :meth:`predict`.
+
+        Calibrated on the out-of-fold residuals of the chosen pipeline (see
+        :mod:`autoseq.intervals`), separately for each output; no model is
+        trained for them.
+
+        Parameters
+        ----------
+        X : sequences
+        coverage : float or list of float, default=0.9
+            Each strictly between 0 and 1.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per sequence (``X``'s index when it is a DataFrame),
+            columns ``lower`` and ``upper``; a list of coverages gives a column
+            MultiIndex ``(coverage, lower|upper)``, several outputs an
+            ``output`` level before the bound.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            Before ``fit``.
+        ValueError
+            A coverage outside (0, 1), or no out-of-fold residuals were kept.
+        """
+        from autoseq.intervals import check_coverage, interval_frame
+
+        check_is_fitted(self, "best_estimator_")
+        check_coverage(coverage)
+        if self.calibration_residuals_ is None:
+            raise ValueError("The chosen pipeline has no out-of-fold residuals to calibrate "
+                             "intervals on (it failed on a fold, or the search kept no "
+                             "out-of-fold predictions).")
+        index = X.index if isinstance(X, pd.DataFrame) else None
+        return interval_frame(self.predict(X), self.calibration_residuals_, coverage, index)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

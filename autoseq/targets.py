@@ -77,7 +77,7 @@ class ClassTargetEncoder(TransformerMixin, BaseEstimator):
             self.classes_ = np.unique(y)
             if len(self.classes_) < 2:
                 raise ValueError(
-                    f"y has a single class ({self.classes_[0]!r}); classification needs at "
+                    f"y has one class only ({self.classes_[0]!r}); classification needs at "
                     "least two classes."
                 )
         self.n_classes_ = len(self.classes_)

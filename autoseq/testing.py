@@ -75,6 +75,7 @@ VOCAB = 12  # token ids: 0 padding, 1 out-of-vocabulary, 2.. real tokens
 EMBEDDING_DIM = 8
 N_CLASSES = 3
 HORIZON = 3
+_POOLED_TASKS = ("classification", "regression", "forecasting", "generation")
 # the task used where one task stands for all (token input, search space)
 _TASK_PREFERENCE = ("classification", "regression", "forecasting", "generation",
                     "labelling", "anomaly")
@@ -241,7 +242,7 @@ def _expected_shape(head, n, steps):
     return (n, head.n_outputs)
 
 
-def _build(arch, check, task, input_kind, *, n_steps=None):
+def _build(arch, check, task, input_kind, *, n_steps=None, context=""):
     from autoseq.network import build_model
 
     head, loss = _head(task)
@@ -249,7 +250,7 @@ def _build(arch, check, task, input_kind, *, n_steps=None):
         n_steps = ANOMALY_STEPS
     with _Rule(arch, check, "build_model",
                f"build_model(task={task!r}, head={head}, input_kind={input_kind!r}, "
-               f"n_steps={n_steps})"):
+               f"n_steps={n_steps}){context}"):
         model = build_model(arch, n_steps=n_steps, n_channels=N_CHANNELS, head=head,
                             input_kind=input_kind, vocab_size=VOCAB,
                             embedding_dim=EMBEDDING_DIM)
@@ -273,10 +274,9 @@ def _assert_output(arch, check, rule, out, expected, what):
         _fail(arch, check, "finite", f"{what}: the model output contains NaN or inf.{hint}")
 
 
-def _run_task(arch, task, input_kind, check):
+def _run_task(arch, task, input_kind, check, *, eager=False):
     keras = _keras()
     rng = np.random.default_rng(0)
-    head, loss = _head(task)
     anomaly = task == "anomaly"
     steps = ANOMALY_STEPS if anomaly else N_STEPS
     lengths = ANOMALY_LENGTHS if anomaly else LENGTHS
@@ -291,8 +291,11 @@ def _run_task(arch, task, input_kind, check):
     y_pad, y_full = _targets(task, X_pad, rng), _targets(task, X_full, rng)
 
     # one optimiser step on each batch (one shape, so one trace of the train step)
-    with _Rule(arch, check, "train", "model.compile / model.train_on_batch"):
-        model.compile(optimizer="adam", loss=loss, jit_compile=False)
+    mode = "eagerly" if eager else "as a tf.function, like Model.fit"
+    with _Rule(arch, check, "train", f"model.compile / model.train_on_batch (run {mode})"):
+        model.compile(optimizer="adam", loss=loss, jit_compile=False, run_eagerly=eager)
+        # create the optimizer's slots now: otherwise TF traces the train step twice
+        model.optimizer.build(model.trainable_variables)
         losses = [model.train_on_batch(X_pad, y_pad), model.train_on_batch(X_full, y_full)]
     for batch, value in zip(("padded", "unpadded"), losses, strict=True):
         if not np.all(np.isfinite(np.asarray(value, dtype="float64"))):
@@ -449,7 +452,9 @@ def check_params(arch) -> None:
         default = cls()
     signature = inspect.signature(cls.build).parameters
     expected = {n: signature[n].default for n in cls._get_param_names()}
-    with _Rule(arch, check, "get_params", "get_params()"):
+    with _Rule(arch, check, "get_params",
+               "get_params() (if you override __init__, call super().__init__(**params): "
+               "the base class stores the hyperparameters)"):
         got = default.get_params()
     if set(got) != set(expected):
         _fail(arch, check, "get_params",
@@ -587,23 +592,39 @@ def check_task(arch, task) -> None:
     if task not in arch.tasks:
         raise ValueError(f"Architecture '{arch.name}' does not declare the task '{task}'.")
     input_kind = "numeric" if task == "anomaly" else _primary_input(arch)
-    _run_task(arch, task, input_kind, check)
+    # The pooled-output tasks share one body graph and differ only in the head, so
+    # the first of them trains in graph mode (as Model.fit does) and the others
+    # eagerly, which is several times quicker than tracing again.
+    pooled = [t for t in _declared_tasks(arch) if t in _POOLED_TASKS]
+    eager = task in pooled and task != pooled[0]
+    _run_task(arch, task, input_kind, check, eager=eager)
 
 
-def check_token_input(arch) -> None:
-    """The body works on token embeddings (with token-id padding 0)."""
-    task = next((t for t in _declared_tasks(arch) if t != "anomaly"), None)
-    if task is None or "tokens" not in arch.inputs:
+def check_token_input(arch, task=None) -> None:
+    """The body works on token embeddings (token id 0 is padding).
+
+    ``task`` defaults to the first declared task other than "anomaly".
+    """
+    if "tokens" not in arch.inputs:
         return
-    _run_task(arch, task, "tokens", "tokens")
+    task = task or next((t for t in _declared_tasks(arch) if t != "anomaly"), None)
+    if task is None:
+        return
+    # the body graph is the one the task check traced; eager training is enough here
+    _run_task(arch, task, "tokens", "tokens", eager=True)
 
 
-def check_search_space(arch) -> None:
-    """Every point of the default search space builds and predicts finite values."""
+def check_search_space(arch, task=None) -> None:
+    """Every point of the default search space builds and predicts finite values.
+
+    The models get the head of ``task`` (default: the first declared task).
+    """
     from sklearn.model_selection import ParameterGrid
 
     check = "search_space"
-    task = _declared_tasks(arch)[0]
+    task = task or next(iter(_declared_tasks(arch)), None)
+    if task is None:
+        return
     input_kind = "numeric" if task == "anomaly" else _primary_input(arch)
     steps = ANOMALY_STEPS if task == "anomaly" else N_STEPS
     lengths = ANOMALY_LENGTHS if task == "anomaly" else LENGTHS
@@ -611,11 +632,12 @@ def check_search_space(arch) -> None:
     for point in ParameterGrid(dict(arch.search_space)):
         with _Rule(arch, check, "point", f"set_params(**{point})"):
             candidate = _copy(arch, **point)
-        model, head, _ = _build(candidate, f"{check} {point}", task, input_kind)
-        with _Rule(candidate, f"{check} {point}", "predict", "calling the untrained model"):
+        model, head, _ = _build(candidate, check, task, input_kind,
+                                context=f" for the search-space point {point}")
+        with _Rule(arch, check, "predict", f"calling the untrained model of the point {point}"):
             out = _predict(model, X)
-        _assert_output(candidate, f"{check} {point}", "output_shape", out,
-                       _expected_shape(head, len(lengths), steps), "padded batch")
+        _assert_output(arch, check, "output_shape", out,
+                       _expected_shape(head, len(lengths), steps), f"point {point}, padded batch")
 
 
 def architecture_checks(arch, *, tasks=None):
@@ -655,9 +677,11 @@ def architecture_checks(arch, *, tasks=None):
     for task in declared:
         yield f"task:{task}", functools.partial(check_task, task=task)
     inputs = _set_of_strings(getattr(arch, "inputs", None)) or frozenset()
-    if {"numeric", "tokens"} <= inputs and any(t != "anomaly" for t in _declared_tasks(arch)):
-        yield "tokens", check_token_input
-    yield "search_space", check_search_space
+    token_task = next((t for t in declared if t != "anomaly"), None)
+    if {"numeric", "tokens"} <= inputs and token_task is not None:
+        yield "tokens", functools.partial(check_token_input, task=token_task)
+    if declared:
+        yield "search_space", functools.partial(check_search_space, task=declared[0])
 
 
 def check_architecture(arch, *, tasks=None) -> list[str]:
@@ -699,17 +723,26 @@ def check_architecture(arch, *, tasks=None) -> list[str]:
 
     Examples
     --------
-    >>> from autoseq import Architecture
+    A registered architecture, restricted to one task:
+
     >>> from autoseq.testing import check_architecture
+    >>> check_architecture("gru", tasks=["regression"])  # doctest: +NORMALIZE_WHITESPACE
+    ['class_attributes', 'params', 'body_output', 'task:regression', 'tokens',
+     'search_space']
+
+    A plugin, in its test suite (the class must live at module level so that
+    estimators using it can be pickled):
+
+    >>> from autoseq import Architecture
     >>> class MeanDense(Architecture):
     ...     name = "mean_dense"
     ...     tasks = frozenset({"classification", "regression"})
     ...     search_space = {"units": [8, 16]}
     ...     def build(self, x, *, units=8):
     ...         keras = self.keras
-    ...         x = keras.layers.GlobalAveragePooling1D()(x)
-    ...         return keras.layers.Dense(units, activation="relu")(x)
-    >>> check_architecture(MeanDense)  # doctest: +NORMALIZE_WHITESPACE
+    ...         x = keras.layers.GlobalAveragePooling1D(name="mean_dense_pooling")(x)
+    ...         return keras.layers.Dense(units, activation="relu", name="mean_dense")(x)
+    >>> check_architecture(MeanDense)  # doctest: +SKIP
     ['class_attributes', 'params', 'body_output', 'task:classification',
      'task:regression', 'tokens', 'search_space']
     """

@@ -39,6 +39,62 @@ def is_text(X) -> bool:
     return False
 
 
+def is_table(X) -> bool:
+    """Whether ``X`` is a 2-D table (rows are sequences, columns time steps of one channel).
+
+    As in scikit-learn, a table's columns are its features: an estimator fitted
+    on a table expects the same number of columns afterwards. Sequences of
+    varying length come as a 3-D array or a list.
+    """
+    return (isinstance(X, np.ndarray) and X.ndim == 2) or isinstance(X, pd.DataFrame)
+
+
+def check_table_columns(estimator, X, *, reset: bool) -> int:
+    """``n_features_in_`` of a sequence transformer: columns of a table, else channels.
+
+    With ``reset`` (in ``fit``) it records whether a table was seen and returns
+    the feature count; otherwise it checks a table against the fitted count.
+    """
+    from sklearn.utils.validation import _check_feature_names
+
+    _check_feature_names(estimator, X, reset=reset)
+    if reset:
+        estimator.fitted_on_table_ = is_table(X)
+        return np.shape(X)[1] if estimator.fitted_on_table_ else estimator.n_channels_
+    if estimator.fitted_on_table_ and is_table(X) and np.shape(X)[1] != estimator.n_features_in_:
+        raise ValueError(
+            f"X has {np.shape(X)[1]} features, but {type(estimator).__name__} is expecting "
+            f"{estimator.n_features_in_} features as input (it was fitted on a 2-D table, whose "
+            "columns are its features; pass sequences of other lengths as a 3-D array or a list)."
+        )
+    return estimator.n_features_in_
+
+
+def check_output_container(estimator, out):
+    """Refuse ``set_output(transform="pandas")`` for output that is not a 2-D table."""
+    config = getattr(estimator, "_sklearn_output_config", {}).get("transform", "default")
+    if config != "default" and not (isinstance(out, np.ndarray) and out.ndim == 2):
+        form = f"a {out.ndim}-D array" if isinstance(out, np.ndarray) else "a list of sequences"
+        raise ValueError(
+            f"{type(estimator).__name__}.set_output(transform={config!r}) applies to 2-D "
+            f"tables only, but this transform returns {form}; use set_output(transform="
+            "'default') for sequences."
+        )
+    return out
+
+
+def check_channels(estimator, seqs, X) -> int:
+    """Check the channels of validated ``seqs`` (and a table's columns) against ``fit``."""
+    c = n_channels(seqs)
+    if c != estimator.n_channels_:
+        raise ValueError(
+            f"X has {c} channels per step, but {type(estimator).__name__} was fitted on "
+            f"{estimator.n_channels_}."
+        )
+    check_table_columns(estimator, X, reset=False)
+    return c
+
+
 def _describe(X) -> str:
     if isinstance(X, np.ndarray):
         return f"a {X.ndim}-D array of shape {X.shape}"
@@ -91,6 +147,12 @@ def check_sequences(X, *, allow_nan: bool = False, name: str = "X"):
             f"{name} is a sparse matrix; autoseq needs dense sequences. "
             f"Convert it with {name}.toarray() if it fits in memory. Accepted: {ACCEPTED}."
         )
+    if np.iscomplexobj(X) if isinstance(X, np.ndarray) else False:
+        raise ValueError(
+            f"Complex data not supported: {name} is {_describe(X)} of dtype {X.dtype}; "
+            "autoseq needs real-valued sequences (pass np.abs(X) or the real and imaginary "
+            "parts as two channels)."
+        )
     if isinstance(X, str) or is_text(X):
         raise TypeError(
             f"{name} holds text (strings); this estimator needs numeric sequences. "
@@ -124,7 +186,7 @@ def _as_3d(X: np.ndarray, name: str) -> np.ndarray:
         hint = ""
         if X.ndim == 1:
             hint = (
-                f" For one sequence use {name}[np.newaxis]; for single-step "
+                f" Reshape your data: for one sequence use {name}[np.newaxis]; for single-step "
                 f"sequences use {name}[:, np.newaxis]."
             )
         raise ValueError(
@@ -223,7 +285,8 @@ def lengths(X) -> np.ndarray:
 def check_target(y, n: int, *, name: str = "y") -> np.ndarray:
     """Validate a target against the number of sequences it must label."""
     if y is None:
-        raise ValueError(f"{name} is required for this estimator; got None.")
+        raise ValueError(f"This estimator requires y to be passed, but the target {name} is "
+                         "None.")
     if isinstance(y, (pd.Series, pd.DataFrame)):
         y = y.to_numpy()
     y = np.asarray(y)

@@ -57,8 +57,8 @@ def test_nan_padding_is_accepted_only_at_the_edges():
     "y, match",
     [
         (np.zeros(39), "X has 40 sequences but y has 39"),
-        (np.zeros(40), "single class"),
-        (None, "required"),
+        (np.zeros(40), "one class only"),
+        (None, "requires y to be passed"),
     ],
 )
 def test_bad_targets_fail_before_training(binary_sequences, y, match):
@@ -73,7 +73,8 @@ def test_more_channels_at_predict_than_at_fit(binary_sequences):
     with pytest.raises(ValueError, match="X has 3 features, but SeqClassifier is expecting 2"):
         clf.predict(np.zeros((2, 12, 3)))
     scaler = SequenceScaler().fit(X)
-    with pytest.raises(ValueError, match="X has 3 features"):
+    with pytest.raises(ValueError, match="X has 3 channels per step, but SequenceScaler was "
+                                         "fitted on 2"):
         scaler.transform(np.zeros((2, 12, 3)))
 
 

@@ -56,3 +56,32 @@ def test_padder_validates_its_parameters():
         SequencePadder(padding="middle").fit([np.ones(3)])
     with pytest.raises(ValueError, match="length must be None"):
         SequencePadder(length=-2).fit([np.ones(3)])
+
+
+@pytest.mark.parametrize("transformer", [SequenceScaler(), SequencePadder()])
+def test_a_fitted_table_expects_its_columns_and_3d_input_any_length(transformer, rng):
+    table = rng.normal(size=(6, 5))
+    fitted = transformer.fit(table)
+    assert fitted.n_features_in_ == 5 and fitted.n_channels_ == 1
+    with pytest.raises(ValueError, match="expecting 5 features"):
+        fitted.transform(table[:, :-1])
+    assert np.shape(fitted.transform(table[:, :, None][:, :3]))[0] == 6
+    with pytest.raises(ValueError, match="2 channels per step"):
+        fitted.transform(rng.normal(size=(6, 5, 2)))
+
+
+@pytest.mark.parametrize("transformer", [SequenceScaler(), SequencePadder()])
+def test_complex_input_is_refused(transformer):
+    with pytest.raises(ValueError, match="Complex data not supported"):
+        transformer.fit(np.ones((3, 4)) + 1j)
+
+
+def test_scaler_pandas_output_for_tables_and_a_clear_error_for_sequences(rng):
+    import pandas as pd
+
+    frame = pd.DataFrame(rng.normal(size=(5, 4)), columns=list("abcd"))
+    scaler = SequenceScaler().set_output(transform="pandas")
+    out = scaler.fit_transform(frame)
+    assert isinstance(out, pd.DataFrame) and list(out.columns) == list("abcd")
+    with pytest.raises(ValueError, match="applies to 2-D tables only"):
+        scaler.fit_transform(frame.to_numpy()[:, :, None])

@@ -11,4 +11,4 @@ class BiLSTM(RecurrentArchitecture):
     name = "bilstm"
     cell = "LSTM"
     bidirectional = True
-    search_space = {"units": [32], "layers": [1]}
+    search_space = {"units": [32], "dropout": [0.0], "recurrent_dropout": [0.0]}

@@ -9,7 +9,7 @@ class CNNLSTM(Architecture):
 
     name = "cnn_lstm"
     tasks = frozenset({"classification", "regression", "forecasting", "anomaly", "generation"})
-    search_space = {"filters": [32], "units": [32]}
+    search_space = {"filters": [32], "units": [32], "dropout": [0.0], "recurrent_dropout": [0.0]}
 
     def build(self, x, *, filters=32, kernel_size=3, pool_size=2, units=32, dropout=0.0,
               recurrent_dropout=0.0):

@@ -10,4 +10,4 @@ class GRU(RecurrentArchitecture):
 
     name = "gru"
     cell = "GRU"
-    search_space = {"units": [32]}
+    search_space = {"units": [32], "dropout": [0.0], "recurrent_dropout": [0.0]}

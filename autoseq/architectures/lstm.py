@@ -10,4 +10,4 @@ class LSTM(RecurrentArchitecture):
 
     name = "lstm"
     cell = "LSTM"
-    search_space = {"units": [32], "dropout": [0.1]}
+    search_space = {"units": [32], "dropout": [0.1], "recurrent_dropout": [0.0]}

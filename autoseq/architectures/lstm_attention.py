@@ -12,7 +12,7 @@ class LSTMAttention(Architecture):
     tasks = RECURRENT_TASKS
     sequence_output = True
     supports_masking = True
-    search_space = {"units": [32]}
+    search_space = {"units": [32], "dropout": [0.0], "recurrent_dropout": [0.0]}
 
     def build(self, x, *, units=32, dropout=0.0, recurrent_dropout=0.0,
               return_sequences=False):

@@ -29,7 +29,9 @@ class Rocket(Architecture):
 
         x = RandomConvolutionFeatures(n_kernels=n_kernels, seed=seed, max_dilation=max_dilation,
                                name="rocket_features")(x)
-        x = k.layers.BatchNormalization(name="rocket_normalization")(x)
+        # Searches train for a few hundred steps only: with Keras's default momentum
+        # (0.99) the inference statistics would still lean on their initial values.
+        x = k.layers.BatchNormalization(momentum=0.9, name="rocket_normalization")(x)
         if dropout:
             x = k.layers.Dropout(dropout, name="rocket_dropout")(x)
         return x

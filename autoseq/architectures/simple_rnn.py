@@ -10,4 +10,4 @@ class SimpleRNN(RecurrentArchitecture):
 
     name = "simple_rnn"
     cell = "SimpleRNN"
-    search_space = {"units": [32]}
+    search_space = {"units": [32], "dropout": [0.0], "recurrent_dropout": [0.0]}

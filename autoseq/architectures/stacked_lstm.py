@@ -12,7 +12,7 @@ class StackedLSTM(Architecture):
     tasks = RECURRENT_TASKS
     sequence_output = True
     supports_masking = True
-    search_space = {"units": [50], "dropout": [0.2]}
+    search_space = {"units": [50], "dropout": [0.2], "recurrent_dropout": [0.0]}
 
     def build(self, x, *, units=50, layers=2, dropout=0.2, recurrent_dropout=0.0,
               dense_units=25, return_sequences=False):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 try:
     from benchmarks._common import load
 except ModuleNotFoundError:  # run as a script
@@ -52,7 +54,29 @@ def render() -> str:
     parts.append(_scaleout(scaleout))
     parts.append(NOTES)
     parts.append(_machine(machines))
+    parts.append(_fragments())
     return "\n".join(p for p in parts if p)
+
+
+FRAGMENTS = Path(__file__).parent / "fragments"
+
+
+def _fragments() -> str:
+    """The hand-run measurements of ``benchmarks/fragments/*.md``, one heading level down."""
+    files = sorted(FRAGMENTS.glob("*.md"))
+    if not files:
+        return ""
+    out = ["# Measured by hand", "",
+           "Runs too long for `benchmarks/run.py`, each with the command that produced it "
+           "(sources: `benchmarks/fragments/`).", ""]
+    for path in files:
+        fenced = False
+        for line in path.read_text().splitlines():
+            if line.startswith("```"):
+                fenced = not fenced
+            out.append("#" + line if line.startswith("#") and not fenced else line)
+        out.append("")
+    return "\n".join(out)
 
 
 HEADER = """# autoseq benchmarks

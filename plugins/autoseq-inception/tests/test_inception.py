@@ -140,3 +140,13 @@ def test_module_version_matches_metadata():
     if _installed():
         assert autoseq_inception.__version__ == importlib.metadata.version("autoseq-inception")
     assert 'version = "0.1.0"' in (PLUGIN_ROOT / "pyproject.toml").read_text()
+
+
+@requires_install
+def test_the_search_finds_it_by_name():
+    X, y = _tiny_data()
+    clf = autoseq.AutoSeqClassifier(
+        architectures=["inception"], param_grid={"inception": {"depth": [1], "n_filters": [4]}},
+        max_epochs=1, cv=2, ensemble=False, random_state=0).fit(X, y)
+    assert "inception" in set(clf.leaderboard_["architecture"])
+    assert clf.predict(X[:3]).shape == (3,)

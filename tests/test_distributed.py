@@ -135,11 +135,11 @@ def test_search_on_dask_matches_local_run(client, tmp_path):
         on_dask.fit(X, y)
     workers = set(client.run(os.getpid).values())
     assert _pids(tmp_path / "local.pids") == {os.getpid()}
-    # every fit of the search (2 candidates x 2 folds) ran in a worker process;
-    # the final refit of the best runs here
-    dask_pids = _pids(tmp_path / "dask.pids") - {os.getpid()}
-    assert dask_pids and dask_pids <= workers
-    assert len((tmp_path / "dask.pids").read_text().split()) == 4 + 1
+    # every fit of the search (2 candidates x 2 folds) ran in a worker process; the
+    # refit of the winner runs here (none when a baseline wins, several for an ensemble)
+    fits = [int(p) for p in (tmp_path / "dask.pids").read_text().split()]
+    on_workers = [p for p in fits if p != os.getpid()]
+    assert len(on_workers) == 4 and set(on_workers) <= workers
     # the same search: the same candidates, each scored on every fold
     names_local, scores_local = _summary(local)
     names_dask, scores_dask = _summary(on_dask)

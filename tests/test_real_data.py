@@ -13,7 +13,7 @@ def test_regressor_fits_2d_univariate_covid3month_and_predicts_one_number_each()
     X, y = autoseq.load_dataset("Covid3Month")
     X_test, y_test = autoseq.load_dataset("Covid3Month", "test")
     X, X_test = np.asarray(X)[:, :, 0], np.asarray(X_test)[:, :, 0]  # 2-D: one channel
-    reg = AutoSeqRegressor(architectures=["gru"], max_epochs=2, random_state=0).fit(X, y)
+    reg = AutoSeqRegressor(architectures=["gru"], max_epochs=2, cv=2, random_state=0).fit(X, y)
     pred = reg.predict(X_test)
     assert pred.shape == (len(y_test),) and np.isfinite(pred).all()
     assert reg.n_features_in_ == 1
@@ -25,7 +25,7 @@ def test_variable_length_japanese_vowels_needs_no_padding_by_the_user():
     X, y = autoseq.load_dataset("JapaneseVowels")
     X_test, y_test = autoseq.load_dataset("JapaneseVowels", "test")
     assert isinstance(X, list) and len({len(s) for s in X}) > 1
-    clf = AutoSeqClassifier(architectures=["gru"], max_epochs=4, ensemble=False,
+    clf = AutoSeqClassifier(architectures=["gru"], max_epochs=4, ensemble=False, cv=2,
                             random_state=0).fit(X, y)
     assert clf.predict(X_test).shape == (len(y_test),)
     assert clf.score(X_test, y_test) > 0.5  # 9 classes: chance is about 0.11

@@ -98,8 +98,12 @@ NOTES = """## Reading these figures
   Ratios taken in one process by alternating the paths are less affected, not immune: in
   the training table scikeras itself came out at 1.79x hand-written Keras per epoch, where
   the anchors measured 0.91-1.11x on a quiet machine.
-- Training overhead: part of SeqClassifier's cost is `random_state`, which turns on
-  TensorFlow's op determinism for the fit (compare the `random_state=None` row);
+- Training overhead was re-measured on a quiet machine after fixing a leak of TensorFlow's
+  op determinism: TensorFlow caches TF_DETERMINISTIC_OPS on its first query and scikeras
+  set it just before that query, so after the first seeded fit every later fit in the
+  process (any path of this table) ran deterministic ops. The other topics' figures were
+  taken before that fix. In this run the `random_state=None` row came out slower than the
+  seeded one; with one-second epochs and three rounds that gap is not explained yet.
   `benchmarks/training_overhead.py` also fits the network SeqClassifier builds (with its
   padding-mask layer) by hand, to separate the network's cost from the wrapper's.
 - Halving: `search.py` picks the best row of `cv_results_` by raw score over all rounds,

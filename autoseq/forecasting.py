@@ -39,6 +39,7 @@ from autoseq.forecast_baselines import (
     detect_season_length,
 )
 from autoseq.intervals import check_coverage, conformal_half_widths
+from autoseq.progress import SearchProgress
 from autoseq.scaling import SequenceScaler
 from autoseq.search import (
     SEARCH_LEARNING_RATE,
@@ -51,9 +52,9 @@ from autoseq.search import (
     _deadline_callback,
     _describe,
     _leaderboard,
-    _progress_printer,
     _set_ranks,
     _with_failures,
+    forget_fitted,
 )
 from autoseq.splitters import WalkForwardSplit
 from autoseq.windowing import (
@@ -278,8 +279,7 @@ class AutoSeqForecaster(_AutoSeqBase):
         -------
         self
         """
-        for attr in [a for a in vars(self) if a.endswith("_") and not a.startswith("_")]:
-            delattr(self, attr)
+        forget_fitted(self)
         self._check_params()
         target, exog = _check_series(y, X)
         index = _index_of(y)
@@ -408,13 +408,12 @@ class AutoSeqForecaster(_AutoSeqBase):
         searched = clone(pipeline)
         if budget is not None and "model__callbacks" in searched.get_params():
             searched.set_params(model__callbacks=[_deadline_callback(time.time() + budget)])
+        progress = SearchProgress(time_budget=budget, verbose=self.verbose)
         search = CandidateSearch(
             searched, [{k: [v] for k, v in c.items()} for c in candidates],
             scoring=OutOfFoldScorer(scorer, "predict"), cv=folds, n_jobs=self.n_jobs,
-            time_budget=budget, batch_size=batch_size,
-            progress=None, verbose=max(0, self.verbose - 1))
-        progress = _progress_printer(self.verbose, budget)
-        search.progress = progress if self.verbose else None
+            time_budget=budget, batch_size=batch_size, progress=progress,
+            verbose=max(0, self.verbose - 1))
         try:
             with progress:
                 search.fit(design.samples, design.targets)

@@ -82,7 +82,7 @@ class SequencePadder(TransformerMixin, BaseEstimator):
                 out[i, : len(s)] = s
             else:
                 out[i, self.length_ - len(s):] = s
-        return validation.check_output_container(self, out)
+        return out
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

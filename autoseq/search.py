@@ -44,6 +44,7 @@ from autoseq.ensemble import (
     select_ensemble,
 )
 from autoseq.padding import SequencePadder
+from autoseq.progress import Leaderboard, SearchProgress
 from autoseq.registry import get_architecture, list_architectures
 from autoseq.scaling import SequenceScaler
 from autoseq.splitters import resolve_cv
@@ -202,6 +203,12 @@ class CandidateSearch(GridSearchCV):
             errors = "\n".join(f"- {_describe(c)}: {e}" for c, e in self.failures_) or (
                 "- no candidate ran before the time budget was spent")
             raise SearchFailedError(f"Every candidate of the search failed:\n{errors}")
+
+
+def forget_fitted(estimator) -> None:
+    """Drop the fitted attributes of an earlier ``fit``, so a failed refit leaves none."""
+    for attr in [a for a in vars(estimator) if a.endswith("_") and not a.startswith("_")]:
+        delattr(estimator, attr)
 
 
 def _error_text(message: str) -> str:
@@ -454,8 +461,7 @@ class _AutoSeqBase(BaseEstimator):
         -------
         self
         """
-        for attr in [a for a in vars(self) if a.endswith("_") and not a.startswith("_")]:
-            delattr(self, attr)
+        forget_fitted(self)
         self._check_params()
         X, y = self._check_input(X, y)
         grid = self._param_grid(X, y)
@@ -470,14 +476,14 @@ class _AutoSeqBase(BaseEstimator):
         if self.time_budget is not None:
             searched.set_params(model__callbacks=[_deadline_callback(
                 time.time() + self.time_budget)])
-        progress = _progress_printer(self.verbose, self.time_budget)
+        progress = SearchProgress(time_budget=self.time_budget, verbose=self.verbose)
         search_class = CandidateSearch
         if self.search == "halving":
             from autoseq.halving import HalvingCandidateSearch as search_class
         search = search_class(
             searched, grid, scoring=OutOfFoldScorer(scorer, self._oof_method), cv=splits,
-            n_jobs=self.n_jobs, time_budget=self.time_budget,
-            progress=progress if self.verbose else None, verbose=max(0, self.verbose - 1))
+            n_jobs=self.n_jobs, time_budget=self.time_budget, progress=progress,
+            verbose=max(0, self.verbose - 1))
         started = time.monotonic()
         with progress:
             search.fit(X, y)
@@ -737,8 +743,6 @@ def _leaderboard(results) -> pd.DataFrame:
             "std_score": float(results["std_test_score"][i]),
             "fit_time": float(results["mean_fit_time"][i]), "error": results["error"][i],
         })
-    from autoseq.progress import Leaderboard
-
     return Leaderboard(pd.DataFrame(rows).sort_values("rank").reset_index(drop=True))
 
 
@@ -746,13 +750,6 @@ def _say(message: str) -> None:
     from rich.console import Console
 
     Console(stderr=True, soft_wrap=True).print(message, highlight=False, markup=False)
-
-
-def _progress_printer(verbose, time_budget=None):
-    """The search's progress display (:class:`autoseq.progress.SearchProgress`)."""
-    from autoseq.progress import SearchProgress
-
-    return SearchProgress(time_budget=time_budget, verbose=verbose)
 
 
 def _per_step_accuracy(y_true, y_pred) -> float:

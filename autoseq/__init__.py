@@ -18,6 +18,8 @@ _EXPORTS = {
     "AutoSeqGenerator": "autoseq.generation",
     "SeqClassifier": "autoseq.estimators",
     "SeqRegressor": "autoseq.estimators",
+    "RocketRidgeClassifier": "autoseq.rocket_ridge",
+    "RocketRidgeRegressor": "autoseq.rocket_ridge",
     "SequenceScaler": "autoseq.scaling",
     "SequencePadder": "autoseq.padding",
     "SlidingWindow": "autoseq.windowing",

@@ -51,6 +51,9 @@ from autoseq.splitters import resolve_cv
 
 # small searched networks on small data converge in far fewer epochs at this rate
 SEARCH_LEARNING_RATE = 3e-3
+# rocket_ridge's closed-form ridge holds all features (n x 10,000) and solves an n x n
+# problem: past a few thousand sequences the ``rocket`` network (gradient descent) is the way
+ROCKET_RIDGE_MAX_SEQUENCES = 4000
 
 
 class SearchFailedError(ValueError):
@@ -289,8 +292,9 @@ class _AutoSeqBase(BaseEstimator):
     ``_make_model(input_kind)`` the pipeline's model step; ``_preprocessing(X)``
     the steps before it; ``_check_input(X, y)``; ``_search_task(y)`` [``_task``];
     ``_default_scoring()``; ``_baseline_models(X, y)`` trivial references, run on
-    the raw input [none]; ``_extra_candidates(X, y)`` grid dicts of other
-    non-architecture candidates [the baselines]; ``_oof_method`` what each fold
+    the raw input [none]; ``_closed_form_models(X, y)`` models fitted without
+    gradient descent behind the preprocessing [none]; ``_extra_candidates(X, y)``
+    grid dicts of other non-architecture candidates [the two above]; ``_oof_method`` what each fold
     keeps ["predict"]; ``_oof_array(kept, y)`` and ``_prediction_score(scorer, y)``
     how kept predictions are mixed and scored; ``_make_ensemble(members,
     weights, residuals)`` the unfitted ensemble estimator [None: no ensemble];
@@ -378,11 +382,24 @@ class _AutoSeqBase(BaseEstimator):
         None when ``baselines=False``. Baselines skip the preprocessing steps
         (they read the sequences themselves, or only count them).
         """
-        models = self._baseline_models(X, y) if self.baselines else []
-        if not models:
+        if not self.baselines:
             return []
-        skipped = {name: ["passthrough"] for name, _ in self._preprocessing(X)}
-        return [{**skipped, "model": models}]
+        grid = []
+        models = self._baseline_models(X, y)
+        if models:
+            skipped = {name: ["passthrough"] for name, _ in self._preprocessing(X)}
+            grid.append({**skipped, "model": models})
+        closed_form = self._closed_form_models(X, y) if self.architectures is None else []
+        if closed_form:
+            grid.append({"model": closed_form})
+        return grid
+
+    def _closed_form_models(self, X, y):
+        """Models fitted without gradient descent, behind the usual preprocessing [none]."""
+        return []
+
+    def _rocket_ridge_applies(self, X) -> bool:
+        return not self._is_text(X) and len(X) <= ROCKET_RIDGE_MAX_SEQUENCES
 
     # what the folds keep for the ensemble and the intervals
     _oof_method = "predict"
@@ -808,7 +825,11 @@ class AutoSeqClassifier(ClassifierMixin, _AutoSeqBase):
         :class:`autoseq.baselines.MajorityClassifier`) and, for text, TF-IDF +
         logistic regression as candidates that can win. Architectures of kind
         ``"baseline"`` (``rocket``) are part of the default search only when
-        True; naming one in ``architectures`` searches it either way.
+        True; naming one in ``architectures`` searches it either way. The
+        default search (``architectures=None``) of numeric sequences also
+        tries ``rocket_ridge`` (:class:`~autoseq.RocketRidgeClassifier`:
+        ``rocket``'s random kernels with a ridge head solved in closed form, as
+        ROCKET itself is fitted) on training sets of up to 4,000 sequences.
     ensemble : bool, default=True
         Build a weighted ensemble of the best candidates by greedy selection
         with replacement (Caruana et al., 2004) over their out-of-fold
@@ -914,6 +935,13 @@ class AutoSeqClassifier(ClassifierMixin, _AutoSeqBase):
                              batch_size=16, learning_rate=SEARCH_LEARNING_RATE,
                              random_state=self.random_state, label_mode=self._label_mode)
 
+    def _closed_form_models(self, X, y):
+        if self._label_mode == "per_step" or not self._rocket_ridge_applies(X):
+            return []
+        from autoseq.rocket_ridge import RocketRidgeClassifier
+
+        return [RocketRidgeClassifier(random_state=self.random_state)]
+
     def _baseline_models(self, X, y):
         models = numeric_baselines("classification", self._label_mode)
         if self._is_text(X) and self._label_mode != "per_step":
@@ -963,7 +991,9 @@ class AutoSeqRegressor(RegressorMixin, _AutoSeqBase):
     numbers, 2-D ``y``) per sequence; targets are standardised inside each fit
     and predictions returned in the original units. Default scoring is
     ``"neg_root_mean_squared_error"`` (higher is better). The trivial baseline
-    is the training mean (``mean``); the ensemble averages values.
+    is the training mean (``mean``), and the default search of up to 4,000
+    sequences tries :class:`~autoseq.RocketRidgeRegressor` (``rocket_ridge``);
+    the ensemble averages values.
     :meth:`predict_interval` gives split-conformal intervals from the
     out-of-fold residuals of the winner.
 
@@ -1006,6 +1036,13 @@ baselines, ensemble, n_jobs, random_state, verbose
         return SeqRegressor(input_kind=input_kind, epochs=self.max_epochs, early_stopping=True,
                             batch_size=16, learning_rate=SEARCH_LEARNING_RATE,
                             random_state=self.random_state)
+
+    def _closed_form_models(self, X, y):
+        if not self._rocket_ridge_applies(X):
+            return []
+        from autoseq.rocket_ridge import RocketRidgeRegressor
+
+        return [RocketRidgeRegressor(random_state=self.random_state)]
 
     def _baseline_models(self, X, y):
         return numeric_baselines("regression")

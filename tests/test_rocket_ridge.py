@@ -1,0 +1,189 @@
+"""rocket_ridge: random convolution kernels with a closed-form ridge head, alone and in searches."""
+
+import io
+import pickle
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
+from test_baselines import _grid, _names
+from test_search import FAST
+from test_sklearn_checks import LIST_REASON
+
+import autoseq.search
+from autoseq import AutoSeqClassifier, AutoSeqRegressor, RocketRidgeClassifier, RocketRidgeRegressor
+from autoseq.rocket_ridge import random_kernel_features
+
+SMALL = dict(n_kernels=60, random_state=0)
+
+
+def _shapes(n=40, steps=60, seed=0):
+    """Class 1 hides a short spike at a random step of a noisy series: no mean or slope tells."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(scale=0.3, size=(n, steps, 1))
+    y = np.arange(n) % 2
+    for i in np.flatnonzero(y):
+        t = rng.integers(5, steps - 10)
+        X[i, t:t + 5, 0] += np.array([1.0, 2.5, 3.0, 2.5, 1.0])
+    return X, y
+
+
+SHARED_FAILURES = {
+    "check_sample_weight_equivalence_on_dense_data": (
+        "the penalty is chosen by leave-one-out cross-validation: repeating a sequence "
+        "changes what leaving one out leaves out, so the chosen penalty may differ"
+    ),
+}
+CLASSIFIER_FAILURES = {
+    **SHARED_FAILURES,
+    "check_classifiers_train": LIST_REASON,
+    "check_methods_subset_invariance": (
+        "float32 convolutions: another batch size can change the last bit of a feature "
+        "(about 1e-7 relative, the check's own tolerance)"
+    ),
+    "check_classifier_multioutput": (
+        "predict_proba clips the ridge's scores to [0, 1], so labels scored beyond +-1 tie "
+        "at 0 or 1 where decision_function still orders them"
+    ),
+}
+REGRESSOR_FAILURES = {**SHARED_FAILURES, "check_regressors_train": LIST_REASON}
+
+
+@parametrize_with_checks([RocketRidgeClassifier(**SMALL), RocketRidgeRegressor(**SMALL)],
+                         expected_failed_checks=lambda est: CLASSIFIER_FAILURES if isinstance(
+                             est, RocketRidgeClassifier) else REGRESSOR_FAILURES)
+def test_rocket_ridge_is_a_scikit_learn_estimator(estimator, check):
+    check(estimator)
+
+
+def test_finds_a_shape_at_any_position():
+    X, y = _shapes(80)
+    clf = RocketRidgeClassifier(n_kernels=500, random_state=0).fit(X[:40], y[:40])
+    assert clf.score(X[40:], y[40:]) >= 0.9
+    assert clf.ridge_.alpha_ in clf.alphas
+
+
+def test_regressor_learns_what_the_mean_cannot():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(120, 50))
+    y = X.max(axis=1)
+    reg = RocketRidgeRegressor(n_kernels=500, random_state=0).fit(X[:80], y[:80])
+    assert reg.score(X[80:], y[80:]) > 0.5
+    two = RocketRidgeRegressor(**SMALL).fit(X[:80], np.column_stack([y, -y])[:80])
+    assert two.predict(X[80:]).shape == (40, 2)
+
+
+def test_padding_and_ragged_lists_leave_the_features_of_each_sequence_unchanged():
+    rng = np.random.default_rng(0)
+    seqs = [rng.normal(size=(n, 2)) for n in (9, 15, 12)]
+    alone = np.concatenate([random_kernel_features(s[None], n_kernels=30) for s in seqs])
+    np.testing.assert_allclose(random_kernel_features(seqs, n_kernels=30), alone, atol=1e-5)
+    padded = np.full((3, 20, 2), np.nan)
+    for i, s in enumerate(seqs):
+        padded[i, 20 - len(s):] = s  # NaN steps first, as "pre" padding leaves them
+    np.testing.assert_allclose(random_kernel_features(padded, n_kernels=30), alone, atol=1e-5)
+
+
+def test_predict_proba_follows_the_ridge_scores():
+    X, y = _shapes(60)
+    labels = np.array(["a", "b", "c"])[np.arange(60) % 3]
+    clf = RocketRidgeClassifier(**SMALL).fit(X, labels)
+    proba = clf.predict_proba(X)
+    assert proba.shape == (60, 3) and (proba >= 0).all() and (proba <= 1).all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    agree = clf.classes_[proba.argmax(axis=1)] == clf.predict(X)
+    assert agree.mean() > 0.95  # clipping may tie two classes, never reorder them
+    binary = RocketRidgeClassifier(**SMALL).fit(X, y)
+    p = binary.predict_proba(X)
+    np.testing.assert_allclose(p[:, 1], np.clip((binary.decision_function(X) + 1) / 2, 0, 1))
+
+
+def test_multilabel_indicator_targets():
+    X, y = _shapes(40)
+    Y = np.column_stack([y, 1 - y, np.arange(40) % 3 == 0]).astype(int)
+    clf = RocketRidgeClassifier(**SMALL).fit(X, Y)
+    assert clf.predict(X).shape == (40, 3)
+    assert clf.predict_proba(X).shape == (40, 3)
+    assert clf.classes_.tolist() == [0, 1, 2]
+
+
+def test_the_pickle_holds_no_network_and_predicts_the_same():
+    X, y = _shapes(30)
+    clf = RocketRidgeClassifier(n_kernels=200, random_state=3).fit(X, y)
+    buffer = io.BytesIO()
+    joblib.dump(clf, buffer)
+    assert b"keras" not in buffer.getvalue()
+    buffer.seek(0)
+    np.testing.assert_array_equal(joblib.load(buffer).predict_proba(X), clf.predict_proba(X))
+    assert pickle.loads(pickle.dumps(clf)).seed_ == clf.seed_
+
+
+def test_random_state_fixes_the_kernels():
+    X, y = _shapes(30)
+    a = RocketRidgeClassifier(n_kernels=50, random_state=1).fit(X, y)
+    b = RocketRidgeClassifier(n_kernels=50, random_state=1).fit(X, y)
+    c = RocketRidgeClassifier(n_kernels=50, random_state=2).fit(X, y)
+    np.testing.assert_array_equal(a.decision_function(X), b.decision_function(X))
+    assert not np.allclose(a.decision_function(X), c.decision_function(X))
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"n_kernels": 0}, "n_kernels must be a positive integer; got 0"),
+    ({"max_dilation": 2.5}, "max_dilation must be a positive integer; got 2.5"),
+    ({"alphas": [1.0, -1.0]}, "alphas must be positive penalties"),
+])
+def test_bad_parameters_are_named(params, message):
+    X, y = _shapes(10)
+    with pytest.raises(ValueError, match=message):
+        RocketRidgeClassifier(**params).fit(X, y)
+
+
+def test_input_that_does_not_match_fit_is_refused():
+    X, y = _shapes(20)
+    clf = RocketRidgeClassifier(**SMALL).fit(X, y)
+    with pytest.raises(ValueError, match="X has 2 channels per step, but RocketRidgeClassifier"):
+        clf.predict(np.zeros((3, 60, 2)))
+    table = RocketRidgeClassifier(**SMALL).fit(X[:, :, 0], y)
+    with pytest.raises(ValueError, match="X has 50 features, but RocketRidgeClassifier"):
+        table.predict(np.zeros((3, 50)))
+    with pytest.raises(ValueError, match="one class only"):
+        RocketRidgeClassifier(**SMALL).fit(X, np.zeros(20))
+
+
+# -- in the search ---------------------------------------------------------------------------
+
+def test_the_default_search_tries_rocket_ridge_behind_the_scaler():
+    X, y = np.zeros((12, 6, 1)), np.arange(12) % 2
+    grid = _grid(AutoSeqClassifier(), X, y)
+    assert "rocket_ridge" in _names(grid)
+    entry = next(e for e in grid if "model" in e and "rocket_ridge" in _names([e]))
+    assert "scaler" not in entry and "padder" not in entry  # the pipeline's steps stay
+    assert "rocket_ridge" in _names(_grid(AutoSeqRegressor(), X, y * 1.5))
+
+
+@pytest.mark.parametrize("make, X, y", [
+    (lambda: AutoSeqClassifier(architectures=["gru"]), np.zeros((12, 6, 1)), np.arange(12) % 2),
+    (lambda: AutoSeqClassifier(baselines=False), np.zeros((12, 6, 1)), np.arange(12) % 2),
+    (lambda: AutoSeqClassifier(), ["good film", "bad plot"] * 6, np.arange(12) % 2),
+    (lambda: AutoSeqClassifier(), np.zeros((12, 6, 1)), np.zeros((12, 6), int) + np.arange(6) % 2),
+], ids=["named architectures", "baselines=False", "text", "per-step labels"])
+def test_rocket_ridge_is_left_out(make, X, y):
+    assert "rocket_ridge" not in _names(_grid(make(), X, y))
+
+
+def test_rocket_ridge_is_left_out_of_large_training_sets(monkeypatch):
+    monkeypatch.setattr(autoseq.search, "ROCKET_RIDGE_MAX_SEQUENCES", 10)
+    assert "rocket_ridge" not in _names(_grid(AutoSeqClassifier(), np.zeros((12, 6, 1)),
+                                              np.arange(12) % 2))
+
+
+def test_rocket_ridge_wins_where_a_network_has_too_few_epochs(monkeypatch):
+    monkeypatch.setattr(autoseq.search, "list_architectures", lambda *a, **k: ["gru"])
+    X, y = _shapes(48)
+    clf = AutoSeqClassifier(param_grid={"gru": {"units": [4]}}, **FAST).fit(X, y)
+    board = clf.leaderboard_
+    assert set(board["architecture"]) >= {"gru", "majority", "rocket_ridge"}
+    assert board["architecture"].iloc[0] in ("rocket_ridge", "ensemble")
+    assert board.set_index("architecture").loc["rocket_ridge", "kind"] == "baseline"
+    assert clf.score(X, y) >= 0.9

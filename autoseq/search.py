@@ -515,7 +515,8 @@ class _AutoSeqBase(BaseEstimator):
             raise SearchFailedError(f"No candidate of the search got a score:\n{errors}")
         y_folds = [y[test] for _, test in splits]
         oof = self._out_of_fold(search, len(results["params"]), splits, y)
-        best_single = int(np.nanargmax(scores))
+        # successive halving: only the last round and epoch-free candidates may win
+        best_single = int(search._select_best_index(False, "score", results))
         winner, outcome, ensemble_index = best_single, None, None
         if self.ensemble:
             outcome = self._select_ensemble(pipeline, results, oof, y_folds, y, scorer,

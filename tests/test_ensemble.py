@@ -258,12 +258,18 @@ class CheapRegressor(AutoSeqRegressor):
     def _architecture_names(self, X, y):
         return []
 
+    def _closed_form_models(self, X, y):
+        return []
+
     def _baseline_models(self, X, y):
         return [clone(m) for m in self.extra] + super()._baseline_models(X, y)
 
 
 class CheapClassifier(AutoSeqClassifier):
     def _architecture_names(self, X, y):
+        return []
+
+    def _closed_form_models(self, X, y):
         return []
 
     def _baseline_models(self, X, y):

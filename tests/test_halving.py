@@ -87,6 +87,22 @@ def test_best_index_ignores_early_rounds():
     assert HalvingCandidateSearch._select_best_index(False, "score", results) == 3
 
 
+def test_autoseq_never_picks_a_row_of_an_early_round(data):
+    from autoseq import AutoSeqClassifier
+
+    def fewer_epochs_score_higher(estimator, X, y):
+        return -float(estimator[-1].epochs)
+
+    X, y = data
+    clf = AutoSeqClassifier(architectures=["gru", "simple_rnn", "lstm"], search="halving",
+                            param_grid={name: {"units": [4]} for name in ("gru", "simple_rnn")}
+                            | {"lstm": {"units": [4], "dropout": [0.0]}},
+                            scoring=fewer_epochs_score_higher, max_epochs=30, cv=2,
+                            random_state=0, ensemble=False, baselines=False).fit(X, y)
+    assert clf.cv_results_["iter"][clf.best_index_] == 1
+    assert clf.cv_results_["n_resources"][clf.best_index_] == 30
+
+
 def test_time_budget_stops_between_rounds(data):
     X, y = data
     grid = _grid(*_archs())

@@ -293,8 +293,9 @@ class _AutoSeqBase(BaseEstimator):
     the steps before it; ``_check_input(X, y)``; ``_search_task(y)`` [``_task``];
     ``_default_scoring()``; ``_baseline_models(X, y)`` trivial references, run on
     the raw input [none]; ``_closed_form_models(X, y)`` models fitted without
-    gradient descent behind the preprocessing [none]; ``_extra_candidates(X, y)``
-    grid dicts of other non-architecture candidates [the two above]; ``_oof_method`` what each fold
+    gradient descent, behind the preprocessing, first in the grid [none];
+    ``_extra_candidates(X, y)`` grid dicts of other non-architecture candidates
+    [the baselines]; ``_oof_method`` what each fold
     keeps ["predict"]; ``_oof_array(kept, y)`` and ``_prediction_score(scorer, y)``
     how kept predictions are mixed and scored; ``_make_ensemble(members,
     weights, residuals)`` the unfitted ensemble estimator [None: no ensemble];
@@ -384,15 +385,11 @@ class _AutoSeqBase(BaseEstimator):
         """
         if not self.baselines:
             return []
-        grid = []
         models = self._baseline_models(X, y)
-        if models:
-            skipped = {name: ["passthrough"] for name, _ in self._preprocessing(X)}
-            grid.append({**skipped, "model": models})
-        closed_form = self._closed_form_models(X, y) if self.architectures is None else []
-        if closed_form:
-            grid.append({"model": closed_form})
-        return grid
+        if not models:
+            return []
+        skipped = {name: ["passthrough"] for name, _ in self._preprocessing(X)}
+        return [{**skipped, "model": models}]
 
     def _closed_form_models(self, X, y):
         """Models fitted without gradient descent, behind the usual preprocessing [none]."""
@@ -447,7 +444,12 @@ class _AutoSeqBase(BaseEstimator):
             if variable_length and not arch.supports_masking and "padder__padding" not in entry:
                 entry["padder__padding"] = ["post", "pre"]
             grid.append(entry)
-        return grid + self._extra_candidates(X, y)
+        closed_form = (self._closed_form_models(X, y)
+                       if self.baselines and self.architectures is None else [])
+        # listed first because a tie in CV score goes to the first candidate: on equal
+        # evidence, the model that fits in seconds
+        first = [{"model": closed_form}] if closed_form else []
+        return first + grid + self._extra_candidates(X, y)
 
     def _check_params(self):
         if self.search not in ("grid", "halving"):
@@ -830,7 +832,8 @@ class AutoSeqClassifier(ClassifierMixin, _AutoSeqBase):
         default search (``architectures=None``) of numeric sequences also
         tries ``rocket_ridge`` (:class:`~autoseq.RocketRidgeClassifier`:
         ``rocket``'s random kernels with a ridge head solved in closed form, as
-        ROCKET itself is fitted) on training sets of up to 4,000 sequences.
+        ROCKET itself is fitted) on training sets of up to 4,000 sequences;
+        it is listed first, so it wins a tie in cross-validation score.
     ensemble : bool, default=True
         Build a weighted ensemble of the best candidates by greedy selection
         with replacement (Caruana et al., 2004) over their out-of-fold

@@ -156,9 +156,8 @@ def test_input_that_does_not_match_fit_is_refused():
 def test_the_default_search_tries_rocket_ridge_behind_the_scaler():
     X, y = np.zeros((12, 6, 1)), np.arange(12) % 2
     grid = _grid(AutoSeqClassifier(), X, y)
-    assert "rocket_ridge" in _names(grid)
-    entry = next(e for e in grid if "model" in e and "rocket_ridge" in _names([e]))
-    assert "scaler" not in entry and "padder" not in entry  # the pipeline's steps stay
+    assert _names(grid)[0] == "rocket_ridge"  # first: it wins a tie in CV score
+    assert "scaler" not in grid[0] and "padder" not in grid[0]  # the pipeline's steps stay
     assert "rocket_ridge" in _names(_grid(AutoSeqRegressor(), X, y * 1.5))
 
 
@@ -176,6 +175,16 @@ def test_rocket_ridge_is_left_out_of_large_training_sets(monkeypatch):
     monkeypatch.setattr(autoseq.search, "ROCKET_RIDGE_MAX_SEQUENCES", 10)
     assert "rocket_ridge" not in _names(_grid(AutoSeqClassifier(), np.zeros((12, 6, 1)),
                                               np.arange(12) % 2))
+
+
+def test_rocket_ridge_wins_a_tie(monkeypatch):
+    monkeypatch.setattr(autoseq.search, "list_architectures", lambda *a, **k: ["rocket"])
+    X, y = _shapes(48)
+    clf = AutoSeqClassifier(param_grid={"rocket": {"n_kernels": [50]}}, ensemble=False,
+                            scoring=lambda estimator, X, y: 0.5, **FAST).fit(X, y)
+    assert set(clf.leaderboard_["mean_score"]) == {0.5}
+    assert clf.leaderboard_["architecture"].iloc[0] == "rocket_ridge"
+    assert clf.best_params_["model"].__class__ is RocketRidgeClassifier
 
 
 def test_rocket_ridge_wins_where_a_network_has_too_few_epochs(monkeypatch):

@@ -60,6 +60,7 @@ class MaskedAveragePooling(keras.layers.Layer):
     """Average over real time steps only (the mask excludes padding)."""
 
     def __init__(self, **kwargs):
+        kwargs.setdefault("dtype", "float32")  # a sum over many steps can overflow float16
         super().__init__(**kwargs)
         self.supports_masking = True
 
@@ -98,6 +99,8 @@ class RandomConvolutionFeatures(keras.layers.Layer):
 
     def __init__(self, n_kernels=2000, seed=0, max_dilation=32, **kwargs):
         kwargs.pop("trainable", None)
+        # float32 under mixed precision too: the max masks padding with -1e9 (inf in float16)
+        kwargs.setdefault("dtype", "float32")
         super().__init__(trainable=False, **kwargs)
         self.n_kernels = n_kernels
         self.seed = seed

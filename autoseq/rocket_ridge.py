@@ -11,6 +11,11 @@ chunk of sequences), standardise them and fit scikit-learn's
 :class:`~sklearn.linear_model.RidgeClassifierCV` or
 :class:`~sklearn.linear_model.RidgeCV`.
 
+Each standardised feature is clipped to the range it spanned on the training
+sequences: a feature almost constant in training has a tiny scale, and new data
+that moves it would otherwise reach the ridge thousands of standard deviations
+out (on a walk-forward fold of Covid3Month: RMSE 26 instead of 0.04).
+
 The kernels are a pure function of ``(n_kernels, seed, max_dilation, channels)``,
 so a fitted estimator stores no network: it pickles small and rebuilds the
 feature extractor when it is first needed in a new process.
@@ -128,15 +133,17 @@ class _RocketRidgeBase(BaseEstimator):
         features = self._fit_features(X)
         y = self._check_y(validation.check_target(y, len(features)))
         self.scaler_ = StandardScaler().fit(features)
-        self.ridge_ = self._ridge(alphas).fit(self.scaler_.transform(features), y,
-                                              sample_weight=sample_weight)
+        features = self.scaler_.transform(features)
+        self.feature_min_, self.feature_max_ = features.min(axis=0), features.max(axis=0)
+        self.ridge_ = self._ridge(alphas).fit(features, y, sample_weight=sample_weight)
         return self
 
     def _predict_features(self, X):
         check_is_fitted(self, "seed_")
         seqs = validation.check_sequences(X, allow_nan="padding")
         validation.check_channels(self, seqs, X)
-        return self.scaler_.transform(self._features(seqs))
+        features = self.scaler_.transform(self._features(seqs))
+        return np.clip(features, self.feature_min_, self.feature_max_)
 
     def _features(self, seqs):
         return random_kernel_features(seqs, n_kernels=self.n_kernels, seed=self.seed_,
@@ -172,6 +179,9 @@ class RocketRidgeClassifier(ClassifierMixin, _RocketRidgeBase):
         The fitted ridge; ``ridge_.alpha_`` is the chosen penalty.
     scaler_ : StandardScaler
         Standardisation of the features, fitted on the training sequences.
+    feature_min_, feature_max_ : ndarray of shape (2 * n_kernels,)
+        Range of each standardised feature in training; new features are
+        clipped to it.
     seed_ : int
         The kernels' seed drawn from ``random_state``.
     n_features_in_ : int
@@ -253,7 +263,7 @@ class RocketRidgeRegressor(RegressorMixin, _RocketRidgeBase):
     ----------
     ridge_ : RidgeCV
         The fitted ridge; ``ridge_.alpha_`` is the chosen penalty.
-    scaler_, seed_, n_features_in_, n_channels_
+    scaler_, feature_min_, feature_max_, seed_, n_features_in_, n_channels_
         As in :class:`RocketRidgeClassifier`.
 
     Examples

@@ -74,6 +74,18 @@ def test_regressor_learns_what_the_mean_cannot():
     assert two.predict(X[80:]).shape == (40, 2)
 
 
+def test_new_data_cannot_push_a_feature_past_its_training_range():
+    rng = np.random.default_rng(2)
+    X = rng.normal(scale=0.1, size=(40, 30))
+    y = X.mean(axis=1)
+    reg = RocketRidgeRegressor(n_kernels=300, random_state=0).fit(X, y)
+    wild = X[:5].copy()
+    wild[:, 10] = 1e4  # one step far outside anything seen in training
+    assert np.abs(reg.predict(wild)).max() < 10 * np.abs(y).max()  # 917 unclipped
+    features = reg._predict_features(wild)
+    assert (features >= reg.feature_min_).all() and (features <= reg.feature_max_).all()
+
+
 def test_padding_and_ragged_lists_leave_the_features_of_each_sequence_unchanged():
     rng = np.random.default_rng(0)
     seqs = [rng.normal(size=(n, 2)) for n in (9, 15, 12)]

@@ -24,6 +24,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import _check_feature_names, check_is_fitted
 
 from autoseq import validation
+from autoseq._backend import custom_gradients_owned_by
 from autoseq._backend import keras as _keras
 from autoseq._backend import tensorflow as _tensorflow
 from autoseq.network import build_model
@@ -218,7 +219,8 @@ class _SequenceEstimatorMixin:
             verbose=2 if self.verbose else 0, shuffle=self.shuffle,
         )
         seed = self._random_state
-        with tensorflow_random_state(seed) if seed is not None else _nullcontext():
+        with (tensorflow_random_state(seed) if seed is not None else _nullcontext(),
+              custom_gradients_owned_by(self.model_)):  # else each fit's graph stays alive
             hist = self.model_.fit(**fit_args)
         if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
             self.history_ = defaultdict(list)

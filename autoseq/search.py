@@ -739,6 +739,11 @@ def _set_ranks(results, ensemble_index=None, ensemble_wins=False, best_single=No
     """
     scores = np.asarray(results["mean_test_score"], dtype=float)
     order = list(np.argsort(np.where(np.isfinite(scores), -scores, np.inf), kind="stable"))
+    if best_single is not None:
+        # the search's own rule chose it (halving: only its last round may win), so it
+        # leads even where an early-round row of fewer epochs scored higher
+        order.remove(best_single)
+        order.insert(0, best_single)
     if ensemble_index is not None:
         natural = order.index(ensemble_index)
         order.remove(ensemble_index)

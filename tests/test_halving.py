@@ -101,6 +101,8 @@ def test_autoseq_never_picks_a_row_of_an_early_round(data):
                             random_state=0, ensemble=False, baselines=False).fit(X, y)
     assert clf.cv_results_["iter"][clf.best_index_] == 1
     assert clf.cv_results_["n_resources"][clf.best_index_] == 30
+    assert clf.leaderboard_["params"].iloc[0]["epochs"] == 30  # the winner leads the board
+    assert clf.cv_results_["rank_test_score"][clf.best_index_] == 1
 
 
 def test_time_budget_stops_between_rounds(data):

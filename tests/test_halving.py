@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from sklearn.dummy import DummyClassifier
 from sklearn.pipeline import Pipeline
+from test_search import TinyMax, TinyPool
 
 from autoseq import SeqClassifier, SequenceScaler, get_architecture
 from autoseq.halving import HalvingCandidateSearch, halving_schedule
@@ -32,8 +33,8 @@ def _grid(*archs, baseline=False):
 
 
 def _archs():
-    return [get_architecture("gru", units=4), get_architecture("simple_rnn", units=4),
-            get_architecture("lstm", units=4)]
+    """Three distinct candidates, the cheapest trainable ones (halving's logic is the subject)."""
+    return [TinyPool(units=2), TinyMax(units=3), TinyPool(units=4)]
 
 
 @pytest.mark.parametrize(("n", "epochs", "kwargs", "expected"), [
@@ -94,9 +95,7 @@ def test_autoseq_never_picks_a_row_of_an_early_round(data):
         return -float(estimator[-1].epochs)
 
     X, y = data
-    clf = AutoSeqClassifier(architectures=["gru", "simple_rnn", "lstm"], search="halving",
-                            param_grid={name: {"units": [4]} for name in ("gru", "simple_rnn")}
-                            | {"lstm": {"units": [4], "dropout": [0.0]}},
+    clf = AutoSeqClassifier(architectures=_archs(), search="halving",
                             scoring=fewer_epochs_score_higher, max_epochs=30, cv=2,
                             random_state=0, ensemble=False, baselines=False).fit(X, y)
     assert clf.cv_results_["iter"][clf.best_index_] == 1
@@ -144,10 +143,8 @@ def test_autoseq_search_halving(data):
     from autoseq import AutoSeqClassifier
 
     X, y = data
-    clf = AutoSeqClassifier(architectures=["gru", "simple_rnn", "lstm"], search="halving",
-                            param_grid={"gru": {"units": [4]}, "simple_rnn": {"units": [4]},
-                                        "lstm": {"units": [4], "dropout": [0.0]}},
-                            max_epochs=30, cv=2, random_state=0, ensemble=False)
+    clf = AutoSeqClassifier(architectures=_archs(), search="halving", max_epochs=30, cv=2,
+                            random_state=0, ensemble=False)
     clf.fit(X, y)
     res = clf.cv_results_
     assert set(res["n_resources"]) - {0} == {10, 30}  # 0: baselines, if any

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from test_baselines import _grid, _names
-from test_search import FAST
+from test_search import FAST, TinyPool
 from test_sklearn_checks import LIST_REASON
 
 import autoseq.search
@@ -190,10 +190,10 @@ def test_rocket_ridge_is_left_out_of_large_training_sets(monkeypatch):
 
 
 def test_rocket_ridge_wins_a_tie(monkeypatch):
-    monkeypatch.setattr(autoseq.search, "list_architectures", lambda *a, **k: ["rocket"])
+    monkeypatch.setattr(autoseq.search, "list_architectures", lambda *a, **k: [TinyPool()])
     X, y = _shapes(48)
-    clf = AutoSeqClassifier(param_grid={"rocket": {"n_kernels": [50]}}, ensemble=False,
-                            scoring=lambda estimator, X, y: 0.5, **FAST).fit(X, y)
+    clf = AutoSeqClassifier(ensemble=False, scoring=lambda estimator, X, y: 0.5,
+                            **FAST).fit(X, y)
     assert set(clf.leaderboard_["mean_score"]) == {0.5}
     assert clf.leaderboard_["architecture"].iloc[0] == "rocket_ridge"
     assert clf.best_params_["model"].__class__ is RocketRidgeClassifier

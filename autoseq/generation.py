@@ -292,9 +292,6 @@ ensemble, n_jobs, random_state, verbose
 
         return [NGramBaseline()]
 
-    def _closed_form_models(self, X, y):
-        return []  # next-token data has no kernel-friendly shape; the n-gram model is its baseline
-
     def _extra_candidates(self, X, y):
         grid = super()._extra_candidates(X, y)
         for entry in grid:

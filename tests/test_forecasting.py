@@ -20,7 +20,9 @@ from autoseq.forecast_baselines import (
 from autoseq.forecasting import default_lookbacks
 from autoseq.windowing import ForecastPipeline, future_targets, history_samples
 
-FAST = {"architectures": [], "random_state": 0}
+FAST = {"architectures": [], "statistical": False, "random_state": 0}
+# the statistical candidates on tiny series: the two fastest to fit
+STATS = {"architectures": [], "statistical": ["AutoTheta", "AutoETS"], "random_state": 0}
 
 
 def seasonal_ar(n, *, period=12, phi=0.6, sigma=1.0, amplitude=5.0, trend=0.0, seed=0):
@@ -67,6 +69,18 @@ def test_linear_forecast_learns_an_autoregression():
     assert error < 0.05
     with pytest.raises(ValueError, match="fitted on 12"):
         model.predict(X[:, :6])
+
+
+def test_seasonal_naive_with_growth_or_drift_continues_the_last_seasons_change():
+    W = np.array([[[10.0], [20.0], [12.0], [24.0]]])  # season 2: the last one grew by 20%
+    y = np.zeros((1, 4))
+    growth = SeasonalNaiveForecast(season_length=2, trend="growth").fit(W, y).predict(W)
+    np.testing.assert_allclose(growth, [[14.4, 28.8, 12 * 1.44, 24 * 1.44]])
+    drift = SeasonalNaiveForecast(season_length=2, trend="drift").fit(W, y).predict(W)
+    np.testing.assert_allclose(drift, [[15.0, 27.0, 18.0, 30.0]])
+    assert SeasonalNaiveForecast(2, trend="growth").leaderboard_name_ == "seasonal_naive_growth"
+    with pytest.raises(ValueError, match="trend must be one of"):
+        SeasonalNaiveForecast(2, trend="up").fit(W, y)
 
 
 def test_baseline_errors_name_the_problem():
@@ -194,7 +208,8 @@ def test_fit_predict_on_a_time_index(fitted, monthly):
 
 def test_leaderboard_shows_every_baseline_with_mase(fitted):
     board = fitted.leaderboard_
-    assert {"naive", "seasonal_naive", "drift", "linear"} <= set(board["architecture"])
+    assert {"naive", "seasonal_naive", "seasonal_naive_growth", "seasonal_naive_drift", "drift",
+            "linear"} <= set(board["architecture"])
     assert set(board["kind"]) == {"baseline", "ensemble"}
     assert board["mase"].notna().all()
     snaive = board[board["architecture"] == "seasonal_naive"].iloc[0]
@@ -210,11 +225,11 @@ def test_an_ensemble_of_the_best_candidates_joins_the_leaderboard(fitted, monthl
     board = fitted.leaderboard_
     row = board[board["kind"] == "ensemble"].iloc[0]
     assert len(row["params"]["members"]) == len(row["params"]["weights"]) >= 2
-    assert sum(row["params"]["weights"]) == pytest.approx(1.0)
+    assert sum(row["params"]["weights"]) == pytest.approx(1.0, abs=1e-3)  # shown rounded
     ensemble = fitted.ensemble_
     assert ensemble is not None and len(ensemble.estimators) == len(row["params"]["members"])
     won = fitted.best_params_.get("members") is not None
-    assert (board.loc[0, "kind"] == "ensemble") == won
+    assert (fitted.best_estimator_ is fitted.ensemble_) == won
     without = AutoSeqForecaster(horizon=3, ensemble=False, **FAST).fit(monthly)
     assert "ensemble" not in set(without.leaderboard_["kind"]) and without.ensemble_ is None
 
@@ -381,7 +396,7 @@ def test_cv_must_be_walk_forward():
 
 
 def test_verbose_says_when_no_network_beat_a_baseline(capsys):
-    AutoSeqForecaster(lookbacks=[6], verbose=1, **FAST).fit(seasonal_ar(60))
+    AutoSeqForecaster(lookbacks=[6], verbose=1, ensemble=False, **FAST).fit(seasonal_ar(60))
     assert "only baselines were searched" in capsys.readouterr().err
 
 
@@ -446,7 +461,8 @@ def tiny_network(**kwargs):
     # the configuration is pinned (season, look-back): only the data may differ between fits
     return AutoSeqForecaster(
         horizon=2, architectures=["gru"], lookbacks=[6], season_length=12, strategy="direct",
-        cv=2, param_grid={"gru": {"units": [4], "window__normalize": ["none"]}}, baselines=False,
+        cv=2, param_grid={"gru": {"units": [4], "window__normalize": ["none"],
+                                  "transform__method": ["none"]}}, baselines=False,
         max_epochs=2, random_state=0, **kwargs)
 
 
@@ -512,5 +528,123 @@ def test_airline_beats_seasonal_naive():
     actual = y.iloc[132:].to_numpy()
     mape = np.mean(np.abs(fc.predict().to_numpy() - actual) / actual) * 100
     assert mape < 10.0
-    assert mape < 5.0  # measured 3.4 (BENCHMARKS.md, Measured by hand); AutoARIMA's anchor is 4.2
+    # measured 2.83 (an ensemble across families) to 3.38 (the ridge alone) depending on
+    # how much of the network rounds the default time budget allowed; anchors: AutoARIMA 4.2,
+    # AutoTheta 3.9, seasonal naive scaled by last year's growth 2.95
+    assert mape < 3.5
     assert (fc.leaderboard_["kind"] == "baseline").any()
+
+
+# -- statistical candidates (statsforecast) ------------------------------------------------
+@pytest.fixture(scope="module")
+def statistical_fit(monthly):
+    pytest.importorskip("statsforecast")
+    return AutoSeqForecaster(horizon=3, **STATS).fit(monthly.iloc[:96])
+
+
+def _rank_of(board, name):
+    return int(board[board["architecture"] == name]["rank"].iloc[0])
+
+
+def test_statistical_models_are_on_the_leaderboard(statistical_fit):
+    board = statistical_fit.leaderboard_
+    rows = board[board["kind"] == "statistical"]
+    # each also on the logarithm of the (positive) series
+    assert set(rows["architecture"]) == {"AutoTheta", "AutoTheta(log)", "AutoETS",
+                                         "AutoETS(log)"}
+    assert rows["mase"].notna().all() and (rows["error"] == "").all()
+    assert {"baseline", "statistical"} <= set(board["kind"])
+
+
+def test_a_statistical_candidate_is_fitted_on_the_past_of_each_fold(monthly):
+    """Its fold models never see a validation value: a planted value changes nothing before it."""
+    pytest.importorskip("statsforecast")
+    y = monthly.iloc[:96].to_numpy()
+    fc = AutoSeqForecaster(horizon=3, **{**STATS, "statistical": ["AutoTheta"]}).fit(y)
+    theta = fc.refit_candidate(_rank_of(fc.leaderboard_, "AutoTheta"))
+    cv = WalkForwardSplit(3)
+    clean = theta.backtest(y, cv=cv).predictions
+    planted = y.copy()
+    planted[80] = 1e4
+    dirty = theta.backtest(planted, cv=cv).predictions
+    before = clean["cutoff"] < 80
+    assert before.sum() > 10 and (~before).sum() > 0
+    np.testing.assert_allclose(clean.loc[before, "predicted"], dirty.loc[before, "predicted"])
+    assert not np.allclose(clean.loc[~before, "predicted"], dirty.loc[~before, "predicted"])
+
+
+def test_statistical_candidate_predicts_updates_and_gives_intervals(statistical_fit, monthly):
+    theta = statistical_fit.refit_candidate(_rank_of(statistical_fit.leaderboard_, "AutoTheta"))
+    first = theta.predict()
+    assert first.shape == (3,) and np.isfinite(first).all()
+    assert list(theta.predict_interval(coverage=0.8).columns) == ["lower", "upper"]
+    theta.update(monthly.iloc[96:98])
+    moved = theta.predict()
+    assert moved.index[0] == monthly.index[98] and not np.allclose(moved, first)
+
+
+def test_statistical_intervals_cover_at_their_nominal_rate():
+    """90% intervals of AutoTheta over 120 rolling one-step forecasts via update."""
+    pytest.importorskip("statsforecast")
+    y = seasonal_ar(320, period=12, phi=0.5, seed=4)
+    fc = AutoSeqForecaster(**{**STATS, "statistical": ["AutoTheta"]}).fit(y[:200])
+    theta = fc.refit_candidate(_rank_of(fc.leaderboard_, "AutoTheta"))
+    hits = []
+    for t in range(200, 320):
+        interval = theta.predict_interval(coverage=0.9).iloc[0]
+        hits.append(interval["lower"] <= y[t] <= interval["upper"])
+        theta.update([y[t]])
+    assert 0.82 <= np.mean(hits) <= 0.97
+
+
+def test_exogenous_x_with_candidates_that_cannot_use_it():
+    pytest.importorskip("statsforecast")
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=120)
+    y = 50 + np.r_[0.0, 3 * x[:-1]] + 0.1 * rng.normal(size=120)
+    fc = AutoSeqForecaster(lookbacks=[3], **{**STATS, "statistical": ["AutoTheta"]})
+    fc.fit(y, X=x[:, None])
+    board = fc.leaderboard_.set_index("architecture")
+    assert board.loc["AutoTheta", "exog"] == "ignored"
+    assert board.loc["naive", "exog"] == "ignored"
+    assert set(board.loc["linear", "exog"]) == {"used"}
+    assert board.loc["linear", "mase"].min() < board.loc["AutoTheta", "mase"]  # X helps
+    theta = fc.refit_candidate(_rank_of(fc.leaderboard_, "AutoTheta"))
+    assert np.isfinite(theta.predict(X=[[0.5]])).all()  # X is still required, and accepted
+    with pytest.raises(ValueError, match="exogenous"):
+        theta.predict()
+    assert "exog" not in AutoSeqForecaster(lookbacks=[3], **FAST).fit(y).leaderboard_
+
+
+def test_without_statsforecast_the_search_says_so_and_goes_on(monkeypatch):
+    monkeypatch.setattr("autoseq.forecasting.statsforecast_available", lambda: False)
+    with pytest.warns(UserWarning, match="statsforecast is not installed"):
+        fc = AutoSeqForecaster(**STATS).fit(seasonal_ar(60))
+    assert "statistical" not in set(fc.leaderboard_["kind"])
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"statistical": ["Prophet"]}, "statistical must be"),
+    ({"time_budget": "soon"}, "time_budget must be 'auto'"),
+])
+def test_statistical_and_time_budget_parameters_are_checked(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        AutoSeqForecaster(**{**FAST, **kwargs}).fit(seasonal_ar(60))
+
+
+def test_the_ensemble_is_judged_against_a_single_candidate_chosen_the_same_way():
+    from autoseq.forecasting import _sequential_single_score
+
+    # candidate 0 is best on fold 0 but worst later; candidate 1 the reverse
+    results = {"split0_test_score": np.array([-1.0, -2.0]),
+               "split1_test_score": np.array([-3.0, -1.0]),
+               "split2_test_score": np.array([-3.0, -1.0])}
+    # fold 1: chosen on fold 0 -> candidate 0 (-3); fold 2: on folds 0-1 -> candidate 1 (-1)
+    assert _sequential_single_score(results, 3) == pytest.approx(-2.0)
+
+
+def test_time_budget_defaults_to_auto_and_never_cuts_the_baselines():
+    fc = AutoSeqForecaster(**FAST)
+    assert fc.time_budget == "auto"
+    fc.fit(seasonal_ar(60))
+    assert fc.stopped_early_ is None and (fc.leaderboard_["kind"] == "baseline").sum() > 10

@@ -5,9 +5,13 @@ import pytest
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
-from autoseq import SlidingWindow
+from autoseq import SequenceScaler, SlidingWindow
+from autoseq.forecast_baselines import LinearForecast
 from autoseq.windowing import (
+    ForecastPipeline,
+    TargetTransform,
     as_samples,
+    boxcox_lambda,
     future_targets,
     history_samples,
     last_observed,
@@ -110,7 +114,7 @@ def test_without_normalization_targets_pass_unchanged():
 @pytest.mark.parametrize("params, match", [
     ({"lookback": 0}, "lookback must be a positive integer"),
     ({"lookback": 2.5}, "lookback must be a positive integer"),
-    ({"normalize": "mean"}, "normalize must be one of"),
+    ({"normalize": "median"}, "normalize must be one of"),
 ])
 def test_bad_parameters_are_refused_in_fit(params, match):
     window = SlidingWindow(**params)  # __init__ only stores
@@ -143,3 +147,75 @@ def test_sklearn_contract_clone_params_and_pipeline():
     pipe = Pipeline([("window", SlidingWindow(lookback=2))]).fit(np.ones((3, 5)))
     assert pipe.transform(np.ones((3, 5))).shape == (3, 2, 1)
     assert not hasattr(SlidingWindow(), "n_features_in_")
+
+
+# -- per-window normalisation and the log / Box-Cox step ----------------------------------
+@pytest.mark.parametrize("normalize", ["standard", "mean"])
+def test_per_window_normalization_uses_each_windows_own_level_and_maps_back(normalize):
+    samples = np.array([[1.0, 2.0, 3.0], [100.0, 200.0, 300.0]])
+    window = SlidingWindow(lookback=3, normalize=normalize).fit(samples)
+    out = window.transform(samples)[:, :, 0]
+    np.testing.assert_allclose(out[0], out[1])  # the same shape at any level: scale-free
+    y = np.array([[4.0, 5.0], [400.0, 500.0]])
+    relative = window.transform_target(samples, y)
+    np.testing.assert_allclose(relative[0], relative[1])
+    np.testing.assert_allclose(window.inverse_transform_target(samples, relative), y)
+    if normalize == "standard":
+        np.testing.assert_allclose(out.mean(axis=1), 0, atol=1e-12)
+        np.testing.assert_allclose(out.std(axis=1), 1)
+
+
+def test_a_flat_window_keeps_its_units_instead_of_dividing_by_zero():
+    samples = np.array([[5.0, 5.0, 5.0]])
+    window = SlidingWindow(lookback=3, normalize="standard").fit(samples)
+    np.testing.assert_array_equal(window.transform(samples)[0, :, 0], [0, 0, 0])
+    assert window.inverse_transform_target(samples, np.array([[1.0]])).tolist() == [[6.0]]
+
+
+@pytest.mark.parametrize("method", ["log", "boxcox"])
+def test_target_transform_round_trips_and_refuses_non_positive_series(method):
+    samples = np.array([[1.0, 4.0, 9.0, 16.0], [4.0, 9.0, 16.0, 25.0]])
+    step = TargetTransform(method).fit(samples)
+    assert step.lambda_ is not None and -1 <= step.lambda_ <= 2
+    y = np.array([[30.0], [36.0]])
+    back = step.inverse_transform_target(samples, step.transform_target(samples, y))
+    np.testing.assert_allclose(back, y)
+    with pytest.raises(ValueError, match="positive series"):
+        TargetTransform(method).fit(np.array([[1.0, 0.0, 2.0]]))
+    with pytest.raises(ValueError, match="method must be one of"):
+        TargetTransform("sqrt").fit(samples)
+
+
+def test_boxcox_exponent_matches_scipys_maximum_likelihood():
+    from scipy.stats import boxcox_normmax
+
+    x = np.random.default_rng(1).gamma(2.0, size=300) + 0.1
+    assert boxcox_lambda(x) == pytest.approx(boxcox_normmax(x, method="mle"), abs=0.01)
+
+
+@pytest.mark.parametrize("method, normalize", [("boxcox", "standard"), ("log", "mean"),
+                                               ("none", "standard")])
+def test_planted_future_value_changes_no_forecast_from_an_earlier_origin(method, normalize):
+    """Transform, scaler and window statistics come from the past of each origin only."""
+    t = np.arange(120)
+    y = 50 + 0.5 * t + 5 * np.sin(2 * np.pi * t / 12)
+    horizon, history, origin, planted_at = 3, 24, 90, 100
+    train = np.arange(history, origin - horizon + 1)  # targets end before the origin
+    # samples hold rows before their origin only; the last one follows the planted value
+    # and shares the batch (a statistic over the batch would leak it into the others)
+    test = np.arange(origin, planted_at + 2)
+    planted = y.copy()
+    planted[planted_at] = 1e4
+
+    def forecasts(series):
+        samples = history_samples(series[:, None], np.r_[train, test], history, horizon)
+        pipe = ForecastPipeline([("transform", TargetTransform(method)),
+                                 ("scaler", SequenceScaler()),
+                                 ("window", SlidingWindow(12, normalize=normalize)),
+                                 ("model", LinearForecast())])
+        pipe.fit(samples[:len(train)], future_targets(series, train, horizon))
+        return pipe.predict(samples[len(train):])
+
+    clean, dirty = forecasts(y), forecasts(planted)
+    np.testing.assert_array_equal(clean[:-1], dirty[:-1])
+    assert not np.allclose(clean[-1], dirty[-1])  # the origin after it does see it

@@ -6,8 +6,10 @@ encoder is any registered architecture that declares the "anomaly" task; the
 bottleneck and the decoder are added here, the reconstruction head by
 :func:`autoseq.network.build_model`. Scoring (per sequence, or per row of a
 stream), thresholds and the shared outlier-detector API live in
-:mod:`autoseq.anomaly_baselines`, next to the non-deep baseline that the
-search ranks against the autoencoders on the same windows.
+:mod:`autoseq.anomaly_baselines`, next to the non-deep baselines that the
+search runs first and ranks against the autoencoders on the same windows (the
+matrix-profile discord and the nearest-window reconstruction), and the period
+detector that chooses the default window lengths.
 """
 
 from __future__ import annotations
@@ -15,17 +17,19 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from sklearn.base import OutlierMixin
+from sklearn.base import OutlierMixin, clone
 from sklearn.utils._available_if import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from autoseq import validation
 from autoseq._backend import keras as _keras
 from autoseq.anomaly_baselines import (
+    MatrixProfileDetector,
     NearestWindowDetector,
     WindowDetectorMixin,
     as_stream,
     check_scoring_params,
+    detect_period,
     is_stream,
 )
 from autoseq.estimators import MIN_VALIDATION, _nullcontext, _SequenceEstimatorMixin
@@ -41,9 +45,26 @@ keras = _keras()
 from scikeras.utils.random_state import tensorflow_random_state  # noqa: E402
 from scikeras.wrappers import BaseWrapper  # noqa: E402
 
-# a stream's dominant period is searched for among lags with at least this autocorrelation
-MIN_PERIOD_CORRELATION = 0.3
+# window lengths without a clear period
 DEFAULT_WINDOWS = (32, 64)
+# the matrix-profile baseline is searched on windows (or sequences) of at least this many
+# steps: z-normalized, shorter ones match nearly anything
+MIN_PROFILE_WINDOW = 8
+# the default search: architectures that rebuild windows well and train fast on CPUs, each
+# with its search space's first setting (pass ``architectures`` to search others)
+DEFAULT_ARCHITECTURES = ("gru", "tcn")
+# an autoencoder's default window is at most this long (longer ones train slowly)
+MAX_AUTOENCODER_WINDOW = 64
+# ... and trains on at most this many windows of the stream (a stride spreads them out)
+DEFAULT_TRAIN_WINDOWS = 600
+# gradient steps per default training: epochs = this / batches per epoch, within
+# [MIN_EPOCHS, MAX_DEFAULT_EPOCHS] (an epoch has a fixed cost too: few windows, few epochs)
+DEFAULT_TRAINING_STEPS = 150
+MIN_EPOCHS = 4
+MAX_DEFAULT_EPOCHS = 12
+DEFAULT_BATCH_SIZE = 32
+# models that score the training data out of fold (SeqAutoencoder's training_folds)
+TRAINING_FOLDS = 2
 
 
 @keras.saving.register_keras_serializable(package="autoseq")
@@ -166,6 +187,13 @@ class SeqAutoencoder(WindowDetectorMixin, _SequenceEstimatorMixin, OutlierMixin,
     random_state : int, optional
         Seeds the fit, so repeated fits give identical models.
     verbose : int, default=0
+    training_folds : int, default=2
+        Scoring the training data itself (``fit_predict``, ``score_samples``
+        of the data ``fit`` saw): each of this many consecutive blocks of it is
+        scored by a copy of the model trained on the other blocks, so an
+        anomaly inside the training data is not rebuilt from memory. Costs
+        that many extra (smaller) trainings in ``fit``; 0 skips them, and the
+        training data is then scored by the model that saw it.
 
     Attributes
     ----------
@@ -179,6 +207,11 @@ class SeqAutoencoder(WindowDetectorMixin, _SequenceEstimatorMixin, OutlierMixin,
     history_ : dict of lists
     n_features_in_ : int
         Channels per time step.
+    training_scores_ : ndarray
+        The out-of-fold scores of the training data (absent when
+        ``training_folds=0`` or the data is too short to split).
+    training_fingerprint_ : str
+        Digest of the training data, by which ``score_samples`` recognises it.
 
     Examples
     --------
@@ -201,7 +234,7 @@ class SeqAutoencoder(WindowDetectorMixin, _SequenceEstimatorMixin, OutlierMixin,
                  aggregate="mean", contamination="auto", epochs=20, batch_size=32,
                  learning_rate=1e-3, optimizer="adam", early_stopping=True,
                  validation_fraction=0.1, patience=8, shuffle=True, callbacks=None,
-                 warm_start=False, random_state=None, verbose=0):
+                 warm_start=False, random_state=None, verbose=0, training_folds=TRAINING_FOLDS):
         self.architecture = architecture
         self.window_length = window_length
         self.bottleneck = bottleneck
@@ -220,6 +253,7 @@ class SeqAutoencoder(WindowDetectorMixin, _SequenceEstimatorMixin, OutlierMixin,
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
+        self.training_folds = training_folds
 
     @property
     def target_encoder(self):
@@ -249,12 +283,55 @@ class SeqAutoencoder(WindowDetectorMixin, _SequenceEstimatorMixin, OutlierMixin,
         if self._task not in arch.tasks:
             raise ValueError(f"Architecture '{arch.name}' does not support the task 'anomaly'; "
                              f"architectures that do: {', '.join(list_architectures('anomaly'))}.")
+        k = self.training_folds
+        if isinstance(k, bool) or not (isinstance(k, numbers.Integral) and (k == 0 or k >= 2)):
+            raise ValueError(f"training_folds must be 0 (score the training data with the "
+                             f"fitted model) or an int >= 2; got {k!r}.")
         windows, rows = self._prepare_fit(X)
         super().fit(windows, _with_mask(windows), **kwargs)
         held_out = "val_loss" in self.history_
         n_val = self._heldout_count(len(windows)) if held_out else 0
+        self.__dict__.pop("training_scores_", None)
+        if k:
+            self._learn_training_scores(windows, rows)
         self._set_offset(windows, rows, self._heldout_scores(windows, rows, n_val))
         return self
+
+    def _learn_training_scores(self, windows, rows) -> None:
+        """Set ``training_scores_``: each block of the training data scored by a copy of
+        this model trained on the other blocks (nothing when a block is too short)."""
+        k = self.training_folds
+        data = rows if self.stream_ else windows
+        n, w = len(data), self.window_length_
+        bounds = np.linspace(0, n, k + 1).astype(int)
+        smallest = min(np.diff(bounds))
+        if (self.stream_ and smallest < w + 1) or (not self.stream_ and smallest < 2):
+            return
+        scores = np.empty(n)
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+            # the blocks around this one (joined: a few windows straddle the seam)
+            fold = clone(self).set_params(training_folds=0, contamination="auto")
+            fold.fit(np.concatenate([data[:lo], data[hi:]]))
+            if self.stream_:
+                first = max(0, lo - w + 1)
+                part = fold._stream_scores(data[first:min(n, hi + w - 1)])
+                scores[lo:hi] = part[lo - first:hi - first]
+            else:
+                scores[lo:hi] = fold._scores_of_windows(
+                    fold.padder_.transform(list(_unpadded(data[lo:hi]))))
+        self.training_scores_ = scores
+
+    def _training_input(self, X):
+        """``(windows, rows)`` of training data ``X`` as ``fit`` read it (the other None)."""
+        if self.stream_:
+            return None, as_stream(X)
+        return self.padder_.transform(self._collection(X)), None
+
+    def _training_data_scores(self, data):
+        scores = getattr(self, "training_scores_", None)
+        if scores is not None and len(scores) == len(data):
+            return scores.copy()
+        return super()._training_data_scores(data)
 
     def _heldout_count(self, n_windows: int) -> int:
         if not self.early_stopping:
@@ -287,36 +364,33 @@ class SeqAutoencoder(WindowDetectorMixin, _SequenceEstimatorMixin, OutlierMixin,
         return tags
 
 
-def _dominant_period(rows: np.ndarray, max_lag: int) -> int | None:
-    """The lag of the highest autocorrelation peak (mean over channels), if clear enough."""
-    x = rows - rows.mean(axis=0)
-    n = len(x)
-    spectrum = np.fft.rfft(x, n=2 * n, axis=0)
-    acf = np.fft.irfft(np.abs(spectrum) ** 2, axis=0)[:max_lag + 1]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        acf = np.nan_to_num(acf / acf[0]).mean(axis=1)
-    peaks = [k for k in range(2, max_lag) if acf[k - 1] < acf[k] >= acf[k + 1]
-             and acf[k] >= MIN_PERIOD_CORRELATION]
-    return max(peaks, key=lambda k: acf[k]) if peaks else None
+def _unpadded(windows):
+    """The sequences of padded windows, their NaN padding steps dropped."""
+    for window in windows:
+        yield window[~np.isnan(window).all(axis=1)]
 
 
 def default_window_lengths(rows: np.ndarray, n_splits: int = 3) -> list[int]:
-    """Window lengths worth searching on a stream: a quarter and half of its period.
+    """Window lengths worth searching on a stream: half of its period, and the period.
 
-    Without a clear period, 32 and 64 rows. Lengths are kept between 8 and a
-    third of the smallest training fold, so every fold yields enough windows.
+    The period comes from :func:`~autoseq.anomaly_baselines.detect_period`
+    (autocorrelation over lags up to a third of the stream, so long periods
+    count); a window of one period holds one whole cycle, the unit a discord
+    is found in. Without a clear period, 32 and 64 rows. Lengths are kept
+    between 8 and a third of the smallest training fold, so every fold yields
+    enough windows.
 
     Examples
     --------
     >>> import numpy as np
     >>> from autoseq.anomaly import default_window_lengths
     >>> default_window_lengths(np.sin(2 * np.pi * np.arange(2000) / 100)[:, None])
-    [25, 50]
+    [50, 100]
     """
     smallest_fold = len(rows) // (n_splits + 1)
     upper = max(8, smallest_fold // 3)
-    period = _dominant_period(rows, max_lag=min(len(rows) // 3, 2000))
-    candidates = (period // 4, period // 2) if period else DEFAULT_WINDOWS
+    period = detect_period(rows)
+    candidates = (period // 2, period) if period else DEFAULT_WINDOWS
     return sorted({int(min(max(c, 8), upper)) for c in candidates})
 
 
@@ -335,22 +409,39 @@ class AutoSeqAnomalyDetector(OutlierMixin, _AutoSeqBase):
     API: ``score_samples`` (lower is more abnormal), ``decision_function``
     (``score_samples - offset_``), ``predict`` (1 normal, -1 anomalous).
 
-    The search is a GridSearchCV over autoencoders (:class:`SeqAutoencoder`)
-    built on every registered deep architecture that declares the "anomaly"
-    task, crossed with window lengths (streams) and bottleneck widths, plus the
-    non-deep :class:`~autoseq.anomaly_baselines.NearestWindowDetector`. With no
-    labels to learn from, candidates are ranked by reconstruction error on
-    time-ordered validation folds of the normal data (walk-forward CV over the
-    rows of a stream, or over the sequences; a validation block is scored from
-    the windows inside it). The pipeline scales each channel (fitted inside each
-    fold) before the model. Only the default window lengths are read from the
-    whole training stream (its period), to choose the grid.
+    The search is a GridSearchCV over two non-deep baselines, run first: the
+    matrix-profile discord (:class:`~autoseq.anomaly_baselines.MatrixProfileDetector`)
+    and the nearest-window reconstruction
+    (:class:`~autoseq.anomaly_baselines.NearestWindowDetector`), then
+    autoencoders (:class:`SeqAutoencoder`). With no labels to learn from,
+    candidates are ranked by reconstruction error on time-ordered validation
+    folds of the normal data (walk-forward CV over the rows of a stream, or
+    over the sequences; a validation block is scored from the windows inside
+    it). The pipeline scales each channel (fitted inside each fold) before the
+    model. Only the default window lengths are read from the whole training
+    stream (its period), to choose the grid.
+
+    The default grid is small, so that it finishes in minutes on a laptop: the
+    baselines at the default window lengths, and ``DEFAULT_ARCHITECTURES``
+    (a GRU and a TCN, each with its first search-space setting) at one window
+    of at most ``MAX_AUTOENCODER_WINDOW`` rows, trained on at most
+    ``DEFAULT_TRAIN_WINDOWS`` windows (a stride spreads them over a long
+    stream) for about ``DEFAULT_TRAINING_STEPS`` gradient steps
+    (``max_epochs`` at most). Naming architectures, windows or bottlenecks
+    searches exactly those.
+
+    Training data is scored honestly (as scikit-learn's ``LocalOutlierFactor``
+    does with ``novelty=False``): ``fit_predict(X)`` and ``score_samples(X)``
+    of the very data ``fit`` saw (the same shape and values) compare no
+    window with itself or the windows it overlaps, and a winning autoencoder
+    scores it out of fold (``training_folds``), so anomalies inside the
+    training data are found. Other data is scored against all of it.
 
     Parameters
     ----------
     architectures : list of str, optional
-        Registry names; None: every registered deep architecture with the
-        "anomaly" task.
+        Registry names; None: ``DEFAULT_ARCHITECTURES``, each with the first
+        setting of its search space. ``[]``: the baselines only.
     param_grid : dict, optional
         ``{architecture name: {hyperparameter: [values]}}`` replacing its search
         space; keys with ``__`` address pipeline steps, e.g.
@@ -359,22 +450,31 @@ class AutoSeqAnomalyDetector(OutlierMixin, _AutoSeqBase):
         None: walk-forward CV with up to 3 folds.
     scoring : callable, optional
         Default: minus the mean reconstruction error (per row, or per sequence).
-    search : {"grid", "halving"}, default="grid"
+    search : {"auto", "grid", "halving"}, default="auto"
+        As in :class:`~autoseq.AutoSeqRegressor`.
     max_epochs : int, default=80
-    time_budget : float, optional
-        Seconds; once spent, no new candidate starts.
+        The most epochs an autoencoder trains. Unless ``param_grid`` sets
+        ``model__epochs``, an autoencoder trains for about
+        ``DEFAULT_TRAINING_STEPS`` gradient steps, between ``MIN_EPOCHS`` and
+        ``MAX_DEFAULT_EPOCHS`` epochs (few windows: more epochs), never more
+        than ``max_epochs``.
+    time_budget : "auto", float or None, default="auto"
+        As in :class:`~autoseq.AutoSeqRegressor`: seconds for the whole
+        ``fit``; the baselines always run, first, whatever the budget.
     baselines : bool, default=True
-        Include the nearest-window baseline (kind "baseline" on the leaderboard).
+        Include the matrix-profile and nearest-window baselines (kind
+        "baseline" on the leaderboard, searched first).
     ensemble : bool, default=True
         Not used by anomaly detection (no ensemble is built); kept for a common API.
     n_jobs : int, optional
     random_state : int, optional
     verbose : int, default=0
     window_length : int or list of int, optional
-        Window lengths searched on a stream; None: a quarter and a half of the
-        stream's dominant period (see :func:`default_window_lengths`). Ignored
-        for collections, whose sequences are the windows.
-    bottleneck : int or list of int, default=(4, 16)
+        Window lengths searched on a stream; None: half the stream's dominant
+        period and the period (see :func:`default_window_lengths`), the
+        shorter one, at most ``MAX_AUTOENCODER_WINDOW``, for autoencoders.
+        Ignored for collections, whose sequences are the windows.
+    bottleneck : int or list of int, default=8
         Code widths searched.
     aggregate : {"mean", "max"}, default="mean"
         How a row's errors in the windows covering it combine.
@@ -418,9 +518,9 @@ class AutoSeqAnomalyDetector(OutlierMixin, _AutoSeqBase):
     _task = "anomaly"
 
     def __init__(self, *, architectures=None, param_grid=None, cv=None, scoring=None,
-                 search="grid", max_epochs=80, time_budget=None, baselines=True,
+                 search="auto", max_epochs=80, time_budget="auto", baselines=True,
                  ensemble=True, n_jobs=None, random_state=None, verbose=0, window_length=None,
-                 bottleneck=(4, 16), aggregate="mean", contamination="auto"):
+                 bottleneck=8, aggregate="mean", contamination="auto"):
         super().__init__(architectures=architectures, param_grid=param_grid, cv=cv,
                          scoring=scoring, search=search, max_epochs=max_epochs,
                          time_budget=time_budget, baselines=baselines, ensemble=ensemble,
@@ -473,44 +573,90 @@ class AutoSeqAnomalyDetector(OutlierMixin, _AutoSeqBase):
         return [("scaler", SequenceScaler()), ("padder", SequencePadder())]
 
     def _make_model(self, input_kind="numeric"):
+        # candidates score only held-out data; the winner's training data is scored out of
+        # fold after the refit (_after_fit), so the search pays for no extra trainings
         return SeqAutoencoder(aggregate=self.aggregate, contamination=self.contamination,
                               epochs=self.max_epochs, learning_rate=SEARCH_LEARNING_RATE,
-                              random_state=self.random_state)
+                              batch_size=DEFAULT_BATCH_SIZE, random_state=self.random_state,
+                              training_folds=0)
 
     def _default_scoring(self):
         return _neg_reconstruction_error
 
     def _architecture_names(self, X, y):
-        names = super()._architecture_names(X, y)
+        if isinstance(self.architectures, (list, tuple)) and len(self.architectures) == 0:
+            return []  # the baselines only
         if self.architectures is None:
-            names = [n for n in names if get_architecture(n).kind == "deep"]
+            able = set(list_architectures("anomaly"))
+            names = [n for n in DEFAULT_ARCHITECTURES if n in able]
             if not names:
-                raise ValueError("No registered deep architecture supports the task 'anomaly'; "
-                                 f"registered: {', '.join(list_architectures('anomaly'))}.")
-        return names
+                raise ValueError(
+                    f"None of the default architectures {list(DEFAULT_ARCHITECTURES)} is "
+                    f"registered for the task 'anomaly'; name some with architectures=[...] "
+                    f"(registered: {', '.join(sorted(able)) or 'none'}), or pass "
+                    "architectures=[] to search the baselines only.")
+            return names
+        return super()._architecture_names(X, y)
 
     def _param_grid(self, X, y):
-        windows = self._window_lengths(X)
+        baselines = self._extra_candidates(X, y)
+        names = self._architecture_names(X, y)
+        if not names and not baselines:
+            raise ValueError("Nothing to search: architectures=[] means the baselines only, "
+                             "and baselines=False leaves none. Name architectures or set "
+                             "baselines=True.")
+        deep = [e for e in super()._param_grid(X, y) if "model__architecture" in e] \
+            if names else []
         bottlenecks = _as_list(self.bottleneck, "bottleneck")
+        overridden = set(self.param_grid or {})
+        n_windows = len(X)
+        windows = [None]
+        if self.stream_:
+            windows = self._window_lengths(X)
+            if self.window_length is None:
+                windows = [min(windows[0], MAX_AUTOENCODER_WINDOW)]
         grid = []
-        for entry in super()._param_grid(X, y):
+        for entry in deep:
             entry = dict(entry)
-            if "model__architecture" in entry:
-                entry.setdefault("model__bottleneck", bottlenecks)
-                if windows:
-                    entry.setdefault("model__window_length", windows)
-            grid.append(entry)
-        return grid
+            arch = entry["model__architecture"][0]
+            if self.architectures is None and arch.name not in overridden:
+                # the default search: one setting per architecture, its first
+                entry = {k: v[:1] if k.startswith("model__architecture__") else v
+                         for k, v in entry.items()}
+            entry.setdefault("model__bottleneck", bottlenecks)
+            for w in windows:
+                sized = dict(entry)
+                if w is not None:
+                    sized.setdefault("model__window_length", [w])
+                    n_windows = len(X) - w + 1
+                    stride = max(1, w // SeqAutoencoder.windows_per_length,
+                                 -(-n_windows // DEFAULT_TRAIN_WINDOWS))
+                    sized.setdefault("model__stride", [stride])
+                    n_windows = -(-n_windows // stride)
+                batches = max(1, -(-int(n_windows * 0.9) // DEFAULT_BATCH_SIZE))
+                epochs = min(self.max_epochs, MAX_DEFAULT_EPOCHS,
+                             max(MIN_EPOCHS, -(-DEFAULT_TRAINING_STEPS // batches)))
+                sized.setdefault("model__epochs", [epochs])
+                grid.append(sized)
+        # baselines first: they finish in seconds and are what a deep model must beat
+        return baselines + grid
 
     def _extra_candidates(self, X, y):
         if not self.baselines:
             return []
-        entry = {"model": [NearestWindowDetector(aggregate=self.aggregate,
-                                                 contamination=self.contamination)]}
+        profile = {"model": [MatrixProfileDetector(aggregate=self.aggregate,
+                                                   contamination=self.contamination)]}
+        nearest = {"model": [NearestWindowDetector(aggregate=self.aggregate,
+                                                   contamination=self.contamination)]}
         windows = self._window_lengths(X)
         if windows:
-            entry["model__window_length"] = windows
-        return [entry]
+            nearest["model__window_length"] = windows
+            # z-normalized, a window of a few steps matches almost anything: no discord
+            windows = [w for w in windows if w >= MIN_PROFILE_WINDOW]
+            profile["model__window_length"] = windows
+        elif validation.lengths(X).max() < MIN_PROFILE_WINDOW:
+            windows = []
+        return [profile, nearest] if windows != [] else [nearest]
 
     def _window_lengths(self, X):
         if not self.stream_:
@@ -540,6 +686,15 @@ class AutoSeqAnomalyDetector(OutlierMixin, _AutoSeqBase):
         labels = self.__dict__.pop("_labels", None)
         oof = self.__dict__.pop("_oof_scores", None)
         model = self.best_estimator_[-1]
+        if isinstance(model, SeqAutoencoder) and not model.training_folds:
+            # the refitted autoencoder scores its own training data out of fold
+            model.set_params(training_folds=TRAINING_FOLDS)
+            data = self.best_estimator_[:-1].transform(X)
+            windows, rows = model._training_input(data)
+            model._learn_training_scores(windows, rows)
+            if self.contamination != "auto" and hasattr(model, "training_scores_"):
+                model.offset_ = float(np.percentile(model.training_scores_,
+                                                    100 * self.contamination))
         if labels is not None:
             self.offset_ = _best_f1_offset(self.best_estimator_.score_samples(X), labels)
             self.threshold_source_ = "labels"

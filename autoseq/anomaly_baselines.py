@@ -1,11 +1,14 @@
-"""Anomaly scoring on windows, and the non-deep baseline detector that uses it.
+"""Anomaly scoring on windows, the non-deep baseline detectors, and period detection.
 
 Every autoseq anomaly detector *reconstructs* what it sees and scores the
 reconstruction error, one way of reading data shared by the deep autoencoder
-(:class:`autoseq.anomaly.SeqAutoencoder`) and the baseline here
-(:class:`NearestWindowDetector`, which reconstructs a window by its nearest
-normal training windows). Both therefore score on the same scale, so a search
-can rank them against each other.
+(:class:`autoseq.anomaly.SeqAutoencoder`) and the baselines here:
+:class:`NearestWindowDetector` reconstructs a window by its nearest normal
+training windows, :class:`MatrixProfileDetector` (the matrix-profile discord)
+by its nearest training window after z-normalizing both, so its errors are in
+units of each window's own spread. A search ranks them against each other on
+these errors. :func:`detect_period` finds a stream's period, from which the
+default window lengths come.
 
 Two input forms:
 
@@ -18,11 +21,22 @@ Two input forms:
   windows and every row gets one score, aggregated over the windows that cover
   it.
 
+**Training data versus new data** (scikit-learn's ``LocalOutlierFactor`` with
+``novelty=False`` is the model): ``score_samples`` of the very data a detector
+was fitted on (recognised by its shape and values, see :func:`fingerprint`)
+scores each training window honestly: the nearest-window detectors compare it
+only with training windows that lie more than ``window_length`` rows away (a
+matrix-profile exclusion zone; in a collection, with every other sequence),
+the autoencoder uses out-of-fold models. So ``fit_predict(X)`` finds the
+anomalies inside ``X``. Any other data is scored against every training
+window.
+
 This module imports no TensorFlow.
 """
 
 from __future__ import annotations
 
+import hashlib
 import numbers
 
 import numpy as np
@@ -111,6 +125,100 @@ def _refuse_complex(X, name: str) -> None:
                          "their real part, magnitude or both as channels.")
 
 
+def fingerprint(data: np.ndarray) -> str:
+    """A digest of an array's shape, dtype and values: how a detector recognises its
+    training data when asked to score it (the same rows, not the same object).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from autoseq.anomaly_baselines import fingerprint
+    >>> x = np.arange(6.0)
+    >>> fingerprint(x) == fingerprint(x.copy()), fingerprint(x) == fingerprint(x[:5])
+    (True, False)
+    """
+    data = np.ascontiguousarray(data)
+    digest = hashlib.blake2b(data.tobytes(), digest_size=16).hexdigest()
+    return f"{data.dtype.str}{data.shape}:{digest}"
+
+
+# a stream's period is a lag whose autocorrelation reaches at least this
+MIN_PERIOD_CORRELATION = 0.3
+# ... and rises at least this above the valleys either side of it
+MIN_PEAK_PROMINENCE = 0.1
+# periods are looked for up to this share of the stream (at least 3 cycles seen)
+MAX_PERIOD_SHARE = 1 / 3
+
+
+def detect_period(rows, *, max_period: int | None = None) -> int | None:
+    """The dominant period of a stream, from its autocorrelation; None without a clear one.
+
+    The autocorrelation (mean over channels, each lag's products averaged over
+    the pairs it has) is computed at every lag up to a third of the stream (or
+    ``max_period``), so long periods are found as well as short ones. The
+    period is its highest *prominent* peak: one that rises at least
+    ``MIN_PEAK_PROMINENCE`` above the valleys on either side, so the small
+    bumps noise adds at short lags do not count, and a slow trend under the
+    cycle does not hide it. Of peaks nearly as high (within 10%) the
+    shortest lag wins, so a multiple of the period is not taken for it.
+
+    Parameters
+    ----------
+    rows : array-like of shape (n_rows,) or (n_rows, n_channels)
+    max_period : int, optional
+        Longest period considered; default a third of the rows.
+
+    Returns
+    -------
+    int or None
+        None when no prominent peak reaches an autocorrelation of
+        ``MIN_PERIOD_CORRELATION`` (noise, a trend, a random walk).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from autoseq.anomaly_baselines import detect_period
+    >>> rng = np.random.default_rng(0)
+    >>> detect_period(np.sin(2 * np.pi * np.arange(2000) / 50) + rng.normal(0, .05, 2000))
+    50
+    >>> x = np.sin(2 * np.pi * np.arange(10_000) / 1000) + rng.normal(0, .05, 10_000)
+    >>> abs(detect_period(x) - 1000) <= 10  # a long period's peak is flat: within 1%
+    True
+    >>> detect_period(rng.normal(size=2000)) is None
+    True
+    """
+    from scipy.signal import find_peaks
+
+    x = np.asarray(rows, dtype=np.float64)
+    x = x[:, np.newaxis] if x.ndim == 1 else x.reshape(len(x), -1)
+    n = len(x)
+    longest = int(n * MAX_PERIOD_SHARE) if max_period is None else int(max_period)
+    max_lag = min(longest + 1, n - 1)  # one lag more, so a peak at the longest is a peak
+    if max_lag < 3:
+        return None
+    x = x - x.mean(axis=0)
+    spectrum = np.fft.rfft(x, n=2 * n, axis=0)
+    acf = np.fft.irfft(np.abs(spectrum) ** 2, n=2 * n, axis=0)[:max_lag + 1]
+    acf /= (n - np.arange(max_lag + 1))[:, np.newaxis]  # each lag's mean product
+    varying = acf[0] > 0
+    if not varying.any():
+        return None
+    acf = (acf[:, varying] / acf[0, varying]).mean(axis=1)
+    peaks, _ = find_peaks(acf, prominence=MIN_PEAK_PROMINENCE)
+    peaks = peaks[acf[peaks] >= MIN_PERIOD_CORRELATION]
+    if not len(peaks):
+        return None
+    top = acf[peaks].max()
+    peak = int(peaks[acf[peaks] >= 0.9 * top][0])
+    # the vertex of a parabola through the peak's neighbourhood: a long period's peak is
+    # flat enough for noise to move its highest lag by a few
+    half = max(1, peak // 20)
+    lags = np.arange(max(1, peak - half), min(max_lag, peak + half) + 1)
+    a, b, _ = np.polyfit(lags - peak, acf[lags], 2)
+    shift = -b / (2 * a) if a < 0 else 0.0
+    return int(round(peak + float(np.clip(shift, -half, half))))
+
+
 def stream_windows(rows: np.ndarray, length: int, stride: int = 1) -> np.ndarray:
     """Overlapping windows ``(n_windows, length, n_channels)`` of a stream, as float32."""
     view = sliding_window_view(rows, length, axis=0)[::stride]
@@ -173,13 +281,16 @@ class WindowDetectorMixin:
             n_possible = len(rows) - self.window_length_ + 1
             floor = self.window_length_ // self.windows_per_length if self.windows_per_length else 1
             self.stride_ = self.stride or max(1, floor, -(-n_possible // self.max_train_windows))
+            self.training_fingerprint_ = fingerprint(rows)
             return stream_windows(rows, self.window_length_, self.stride_), rows
         seqs = self._collection(X)
         self.padder_ = SequencePadder().fit(seqs)
         self.window_length_ = self.padder_.length_
         self.n_features_in_ = self.padder_.n_channels_
         self.stride_ = 1
-        return self.padder_.transform(seqs), None
+        windows = self.padder_.transform(seqs)
+        self.training_fingerprint_ = fingerprint(windows)
+        return windows, None
 
     def _collection(self, X):
         if is_stream(X) and not isinstance(X, pd.DataFrame):
@@ -215,10 +326,21 @@ class WindowDetectorMixin:
         if self.contamination == "auto" and heldout_scores is not None:
             self.offset_ = float(np.min(heldout_scores))
             return
-        scores = (self._stream_scores(rows, in_sample=True) if rows is not None
-                  else self._scores_of_windows(windows, in_sample=True))
+        scores = self._training_data_scores(rows if rows is not None else windows)
         q = 0.0 if self.contamination == "auto" else 100 * self.contamination
         self.offset_ = float(np.percentile(scores, q))
+
+    def _training_data_scores(self, data: np.ndarray) -> np.ndarray:
+        """Honest scores of the training data (the stream's rows, or the padded
+        sequences): each window is scored without itself, and without the windows it
+        overlaps (see ``_step_errors``)."""
+        if self.stream_:
+            return self._stream_scores(data, in_sample=True)
+        return self._scores_of_windows(data, in_sample=True)
+
+    def _is_training_data(self, data: np.ndarray) -> bool:
+        key = getattr(self, "training_fingerprint_", None)
+        return key is not None and fingerprint(data) == key
 
     # -- scoring --------------------------------------------------------------------
     def score_samples(self, X):
@@ -234,6 +356,14 @@ class WindowDetectorMixin:
             One score per sequence, or per row of the stream: minus the mean
             squared reconstruction error of that sequence / that row (averaged,
             or the maximum, over the windows covering it, see ``aggregate``).
+
+        Notes
+        -----
+        The data ``fit`` saw (the same shape and values, whatever the object)
+        is scored as training data: no window is compared with itself or with
+        the windows it overlaps, so anomalies inside the training data score
+        low (``fit_predict`` finds them). Other data is compared with every
+        training window.
         """
         check_is_fitted(self, "offset_")
         if self.stream_:
@@ -242,10 +372,15 @@ class WindowDetectorMixin:
             if len(rows) < self.window_length_:
                 raise ValueError(f"The stream has {len(rows)} rows, fewer than the window "
                                  f"length {self.window_length_} this detector was fitted with.")
+            if self._is_training_data(rows):
+                return self._training_data_scores(rows)
             return self._stream_scores(rows)
         seqs = self._collection(X)
         self._check_channels(validation.n_channels(seqs))
-        return self._scores_of_windows(self.padder_.transform(seqs))
+        windows = self.padder_.transform(seqs)
+        if self._is_training_data(windows):
+            return self._training_data_scores(windows)
+        return self._scores_of_windows(windows)
 
     def decision_function(self, X):
         """``score_samples(X) - offset_``: negative for outliers."""
@@ -329,10 +464,9 @@ class NearestWindowDetector(WindowDetectorMixin, OutlierMixin, BaseEstimator):
         "auto": the threshold is the largest error on a held-out, time-ordered
         tail of the training data (``validation_fraction``), each of its windows
         compared with the windows before the tail only. A float in (0, 0.5]:
-        that share of the training data is flagged, each training window
-        compared with the training windows it does not overlap (a window is
-        its own nearest neighbour, so ``predict`` on the training data itself
-        flags nothing: score new data).
+        that share of the training data is flagged: ``fit_predict(X)`` flags
+        it, each training window compared with the training windows it does
+        not overlap (see the module's notes on training data).
     validation_fraction : float, default=0.1
         Share of the training windows held out to learn the "auto" threshold.
 
@@ -430,4 +564,159 @@ class NearestWindowDetector(WindowDetectorMixin, OutlierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
         tags.input_tags.allow_nan = False  # NaN only as SequencePadder's padding of 3-D input
+        return tags
+
+
+def _znormalized(windows: np.ndarray) -> np.ndarray:
+    """Windows z-normalized per channel over their real steps, flattened ``(n, steps *
+    channels)``; padding and constant channels (no spread) become zeros."""
+    real = ~np.isnan(windows)
+    n_real = np.maximum(real.sum(axis=1, keepdims=True), 1)
+    x = np.where(real, windows, 0.0).astype(np.float64)
+    mean = x.sum(axis=1, keepdims=True) / n_real
+    centred = np.where(real, x - mean, 0.0)
+    std = np.sqrt((centred ** 2).sum(axis=1, keepdims=True) / n_real)
+    spread = np.nanmax(windows, axis=1, keepdims=True) > np.nanmin(windows, axis=1, keepdims=True)
+    z = np.divide(centred, std, out=np.zeros_like(centred), where=spread & (std > 0))
+    return z.reshape(len(windows), -1)
+
+
+class MatrixProfileDetector(WindowDetectorMixin, OutlierMixin, BaseEstimator):
+    """Baseline anomaly detector: the matrix-profile discord.
+
+    Each window is compared, after z-normalization (per channel: its own
+    mean removed, divided by its own standard deviation), with its nearest
+    training window; the farthest such nearest neighbour is the *discord*, the
+    matrix profile's anomaly (Yeh et al. 2016; on the UCR anomaly archive it
+    finds about half the anomalies, ahead of most deep detectors). A window's
+    error is the squared z-normalized Euclidean distance to its nearest
+    neighbour per step and channel (``d**2 / (window_length * n_channels)``,
+    0 for a perfect match, 2 for an unrelated shape, 4 for a mirrored one);
+    a row's score is minus the errors of the windows covering it, combined by
+    ``aggregate``. Constant windows follow STUMPY's rule: two constant
+    windows match (0), a constant and a varying one do not (1).
+
+    On the training data itself (see the module's notes) a window's nearest
+    neighbour may not lie within ``window_length`` rows of it (the exclusion
+    zone of a self-join); with one channel, ``score_samples`` of the training
+    stream then ranks the windows exactly as ``stumpy.stump`` with an
+    exclusion zone of ``window_length - 1`` does (``-matrix_profile**2 /
+    window_length`` per window, ``aggregate="max"`` and the window's first
+    row aside). New data is compared with every training window (an AB-join).
+
+    Parameters
+    ----------
+    window_length : int, optional
+        None: ``X`` is a collection and each sequence is one window. An int:
+        ``X`` is one stream, cut into windows of this many rows; each row is
+        scored.
+    stride : int, optional
+        Step between the training windows compared with; None: 1, or more to
+        keep at most 10,000. Scoring always uses every window.
+    aggregate : {"mean", "max"}, default="mean"
+        How a row's errors in the windows covering it are combined.
+    contamination : "auto" or float, default="auto"
+        "auto": the threshold is the largest error on a held-out, time-ordered
+        tail of the training data (``validation_fraction``), compared with the
+        windows before the tail only. A float in (0, 0.5]: that share of the
+        training data is flagged (``fit_predict(X)`` flags it).
+    validation_fraction : float, default=0.1
+        Share of the training windows held out to learn the "auto" threshold.
+
+    Attributes
+    ----------
+    offset_ : float
+        ``decision_function = score_samples - offset_``.
+    window_length_ : int
+    stride_ : int
+    stream_ : bool
+    n_features_in_ : int
+    training_fingerprint_ : str
+        Digest of the training data, by which ``score_samples`` recognises it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from autoseq.anomaly_baselines import MatrixProfileDetector
+    >>> rng = np.random.default_rng(0)
+    >>> x = np.sin(2 * np.pi * np.arange(1000) / 50) + rng.normal(0, 0.05, 1000)
+    >>> x[600:610] = 0.0  # a flat stretch inside the data fitted on
+    >>> flags = MatrixProfileDetector(50, contamination=0.05).fit_predict(x)
+    >>> bool((flags[600:610] == -1).all())
+    True
+    """
+
+    leaderboard_name_ = "matrix_profile"
+    max_train_windows = 10000
+    # query windows compared per matrix product (bounds memory: chunk x training windows)
+    chunk = 512
+
+    def __init__(self, window_length=None, *, stride=None, aggregate="mean",
+                 contamination="auto", validation_fraction=0.1):
+        self.window_length = window_length
+        self.stride = stride
+        self.aggregate = aggregate
+        self.contamination = contamination
+        self.validation_fraction = validation_fraction
+
+    def fit(self, X, y=None):
+        """Store the z-normalized windows of ``X`` and learn the threshold.
+
+        Parameters
+        ----------
+        X : collection of sequences, or one stream (with ``window_length``)
+        y : ignored
+
+        Returns
+        -------
+        self
+        """
+        windows, rows = self._prepare_fit(X)
+        n_val = self._heldout_count(len(windows))
+        heldout = None
+        if n_val:
+            self._fit_windows(windows[:-n_val])
+            heldout = self._heldout_scores(windows, rows, n_val)
+        self._fit_windows(windows)
+        self._set_offset(windows, rows, heldout)
+        return self
+
+    def _fit_windows(self, windows):
+        self.reference_ = _znormalized(windows)
+        self.reference_norms_ = np.einsum("ij,ij->i", self.reference_, self.reference_)
+
+    def _step_errors(self, windows, starts=None):
+        out = np.empty(windows.shape[:2])
+        for i in range(0, len(windows), self.chunk):
+            part = windows[i:i + self.chunk]
+            out[i:i + len(part)] = self._window_errors(
+                part, None if starts is None else starts[i:i + len(part)])[:, None]
+        padding = np.isnan(windows).all(axis=2)
+        out[padding] = np.nan
+        return out
+
+    def _window_errors(self, windows, starts):
+        z = _znormalized(windows)
+        sq = np.einsum("ij,ij->i", z, z)
+        d2 = sq[:, None] + self.reference_norms_[None, :] - 2.0 * (z @ self.reference_.T)
+        np.maximum(d2, 0.0, out=d2)
+        if starts is not None:
+            if self.stream_:
+                positions, zone = np.arange(len(self.reference_)) * self.stride_, \
+                    self.window_length_
+            else:
+                positions, zone = np.arange(len(self.reference_)), 1
+            near = np.abs(positions[None, :] - np.asarray(starts)[:, None]) < zone
+            allowed = np.where(near, np.inf, d2)
+            best = allowed.min(axis=1)
+            # too short to leave anything out: the nearest overall
+            best = np.where(np.isfinite(best), best, d2.min(axis=1))
+        else:
+            best = d2.min(axis=1)
+        return best / (self.window_length_ * self.n_features_in_)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.input_tags.allow_nan = False
         return tags

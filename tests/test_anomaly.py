@@ -10,8 +10,10 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from autoseq.anomaly_baselines import (
+    MatrixProfileDetector,
     NearestWindowDetector,
     as_stream,
+    detect_period,
     is_stream,
     stream_windows,
 )
@@ -203,19 +205,121 @@ def test_scoring_data_with_other_channels_or_too_few_rows_is_refused():
 
 CHANNELS_REASON = "n_features_in_ counts channels: a 2-D X is n_sequences x n_steps of one channel"
 LENGTH_REASON = "X.T is valid input: sequences of another length are padded or truncated"
+TRAINING_DATA_REASON = ("the training data itself is scored leaving each window out "
+                        "(LocalOutlierFactor's novelty=False); a subset or a reordering of it "
+                        "is new data, scored against every training window")
 NEAREST_WINDOW_FAILURES = {
     "check_n_features_in_after_fitting": CHANNELS_REASON,
     "check_n_features_in": CHANNELS_REASON,
-    "check_outliers_train": "a training window is its own nearest neighbour: predict on the "
-                            "training data flags nothing (contamination uses left-out scores)",
-    "check_outliers_fit_predict": "as check_outliers_train: fit_predict is fit(X).predict(X)",
+    "check_outliers_train": LENGTH_REASON,
+    "check_methods_subset_invariance": TRAINING_DATA_REASON,
+    "check_methods_sample_order_invariance": TRAINING_DATA_REASON,
+}
+MATRIX_PROFILE_FAILURES = {
+    **NEAREST_WINDOW_FAILURES,
+    "check_outliers_fit_predict": "z-normalized, every 2-step sequence of the check's data is "
+                                  "(-1, 1) or (1, -1): each has an exact match, none is abnormal",
 }
 
 
-@parametrize_with_checks([NearestWindowDetector(n_neighbors=2)],
-                         expected_failed_checks=lambda est: NEAREST_WINDOW_FAILURES)
-def test_nearest_windows_is_a_scikit_learn_outlier_detector(estimator, check):
+@parametrize_with_checks([NearestWindowDetector(n_neighbors=2), MatrixProfileDetector()],
+                         expected_failed_checks=lambda est: (
+                             MATRIX_PROFILE_FAILURES if isinstance(est, MatrixProfileDetector)
+                             else NEAREST_WINDOW_FAILURES))
+def test_the_baselines_are_scikit_learn_outlier_detectors(estimator, check):
     check(estimator)
+
+
+# -- the training data: anomalies inside it are found -----------------------------------------
+@pytest.mark.parametrize("detector", [NearestWindowDetector, MatrixProfileDetector])
+def test_fit_predict_finds_the_anomaly_inside_the_training_stream(detector):
+    x = with_anomaly(noisy_sine(600))
+    det = detector(window_length=20, contamination=0.1)
+    flags = det.fit_predict(x)
+    assert (flags[ANOMALY] == -1).all()
+    assert np.mean(flags == -1) == pytest.approx(0.1, abs=0.01)
+    # the same values in another object are the training data too; new data is not
+    scores = det.score_samples(pd.Series(x.copy()))
+    assert ANOMALY.start - 20 <= np.argmin(scores) < ANOMALY.stop + 20
+    np.testing.assert_array_equal(det.predict(x), flags)
+    # other data (one row shorter) is new: each window matches its training copy exactly
+    np.testing.assert_allclose(det.score_samples(x[:-1]), 0.0, atol=1e-8)
+
+
+@pytest.mark.parametrize("detector", [NearestWindowDetector, MatrixProfileDetector])
+def test_fit_predict_finds_the_abnormal_sequences_inside_a_collection(detector):
+    rng = np.random.default_rng(0)
+    t = np.arange(20)
+    X = np.stack([np.sin(t / 3 + rng.uniform(0, 6)) for _ in range(60)])[:, :, None]
+    X[[50, 55]] = rng.normal(0, 1, size=(2, 20, 1))
+    flags = detector(contamination=0.04).fit_predict(X)
+    assert set(np.flatnonzero(flags == -1)) >= {50, 55}
+
+
+def test_new_data_equal_to_a_training_window_is_compared_with_every_window():
+    x = noisy_sine(300)
+    det = NearestWindowDetector(window_length=10).fit(x)
+    # scored as new data, a copy of a training stretch is its own perfect match
+    np.testing.assert_allclose(det.score_samples(x[50:150]), 0.0)
+    assert (det.score_samples(x) < 0).all()
+
+
+def _brute_force_profile(x, m, exclusion=True):
+    """Each window's squared z-normalized distance to its nearest non-overlapping window."""
+    w = sliding_window(x, m)
+    z = (w - w.mean(axis=1, keepdims=True)) / w.std(axis=1, keepdims=True)
+    d2 = ((z[:, None, :] - z[None, :, :]) ** 2).sum(axis=2)
+    if exclusion:
+        i = np.arange(len(w))
+        d2[np.abs(i[:, None] - i[None, :]) < m] = np.inf
+    return d2.min(axis=1)
+
+
+def sliding_window(x, m):
+    return np.lib.stride_tricks.sliding_window_view(x, m)
+
+
+def test_the_matrix_profile_is_the_exact_z_normalized_nearest_neighbour_distance():
+    rng = np.random.default_rng(1)
+    x = np.sin(2 * np.pi * np.arange(400) / 30) + rng.normal(0, 0.1, 400)
+    x[250:256] = 0.0
+    m = 24
+    det = MatrixProfileDetector(m, aggregate="max", validation_fraction=0).fit(x)
+    windows = stream_windows(x[:, None], m)
+    errors = det._step_errors(windows, np.arange(len(windows)))[:, 0]
+    np.testing.assert_allclose(errors, _brute_force_profile(x, m) / m, rtol=1e-6, atol=1e-9)
+    # the discord window holds the planted stretch
+    assert 250 - m < np.argmax(errors) <= 256
+
+
+def test_the_matrix_profile_equals_stumpys():
+    stumpy = pytest.importorskip("stumpy")
+    rng = np.random.default_rng(0)
+    x = np.sin(2 * np.pi * np.arange(500) / 40) + rng.normal(0, 0.1, 500)
+    x[300:306] = 0.0
+    m = 30
+    denominator = stumpy.config.STUMPY_EXCL_ZONE_DENOM
+    stumpy.config.STUMPY_EXCL_ZONE_DENOM = m / (m - 1.5)  # zone m - 1: no overlapping window
+    try:
+        profile = stumpy.stump(x, m)[:, 0].astype(float)
+    finally:
+        stumpy.config.STUMPY_EXCL_ZONE_DENOM = denominator
+    det = MatrixProfileDetector(m, validation_fraction=0).fit(x)
+    windows = stream_windows(x[:, None], m)
+    errors = det._step_errors(windows, np.arange(len(windows)))[:, 0]
+    np.testing.assert_allclose(errors, profile ** 2 / m, rtol=1e-5, atol=1e-7)
+    new = x[::-1].copy()
+    joined = stumpy.stump(new, m, x, ignore_trivial=False)[:, 0].astype(float)
+    np.testing.assert_allclose(det._step_errors(stream_windows(new[:, None], m))[:, 0],
+                               joined ** 2 / m, rtol=1e-5, atol=1e-7)
+
+
+def test_constant_windows_follow_stumpys_rule():
+    x = np.r_[np.zeros(40), noisy_sine(200), np.zeros(40)]
+    det = MatrixProfileDetector(10, validation_fraction=0).fit(x)
+    errors = det._step_errors(stream_windows(x[:, None], 10))[:, 0]
+    assert errors[0] == 0.0  # a constant window matches the constant windows
+    assert np.isfinite(det.score_samples(x)).all()
 
 
 # -- labels and window lengths (no training) -------------------------------------------------
@@ -242,10 +346,30 @@ def test_labels_that_cannot_mark_anomalies_are_refused(y, match):
 def test_default_window_lengths_follow_the_period_and_fit_the_folds():
     from autoseq.anomaly import DEFAULT_WINDOWS, default_window_lengths
 
-    assert default_window_lengths(noisy_sine(3000, period=100)[:, None]) == [25, 50]
+    assert default_window_lengths(noisy_sine(3000, period=100)[:, None]) == [50, 100]
     flat_noise = np.random.default_rng(0).normal(size=(3000, 1))
     assert default_window_lengths(flat_noise) == list(DEFAULT_WINDOWS)
     assert max(default_window_lengths(noisy_sine(300, period=100)[:, None])) <= 300 // 4 // 3
+
+
+@pytest.mark.parametrize("period", [10, 100, 1000])
+def test_the_period_is_found_short_or_long(period):
+    x = noisy_sine(10_000, period=period)
+    assert abs(detect_period(x) - period) <= period // 100
+    from autoseq.anomaly import default_window_lengths
+
+    lengths = default_window_lengths(x[:, None])
+    assert lengths[-1] == pytest.approx(period, rel=0.01) or lengths[-1] == 10_000 // 4 // 3
+
+
+def test_no_period_without_a_cycle():
+    rng = np.random.default_rng(0)
+    assert detect_period(rng.normal(size=2000)) is None
+    assert detect_period(np.cumsum(rng.normal(size=2000))) is None  # a random walk
+    assert detect_period(np.ones(100)) is None
+    # several channels: their mean autocorrelation
+    two = np.column_stack([noisy_sine(3000, period=50), noisy_sine(3000, seed=1, period=50)])
+    assert detect_period(two) == 50
 
 
 # -- the autoencoder ------------------------------------------------------------------------
@@ -309,7 +433,7 @@ def test_a_float_contamination_flags_that_share_of_the_training_rows():
 
     train = noisy_sine(300)
     model = SeqAutoencoder(tiny_gru(), window_length=12, bottleneck=4, epochs=1,
-                           contamination=0.2, random_state=0).fit(train)
+                           contamination=0.2, training_folds=0, random_state=0).fit(train)
     assert np.mean(model.predict(train) == -1) == pytest.approx(0.2, abs=0.01)
 
 
@@ -334,6 +458,24 @@ def test_the_autoencoder_scores_each_sequence_of_a_ragged_collection():
     assert model.window_length_ == 11
 
 
+def test_the_autoencoder_scores_its_training_data_out_of_fold():
+    from autoseq.anomaly import SeqAutoencoder
+
+    x = with_anomaly(noisy_sine(500))
+    model = SeqAutoencoder(tiny_gru(), window_length=16, bottleneck=4, epochs=2, batch_size=64,
+                           contamination=0.1, random_state=0)
+    flags = model.fit_predict(x)  # three trainings: on all rows, and on each half
+    assert model.training_scores_.shape == (500,)
+    np.testing.assert_array_equal(model.score_samples(x), model.training_scores_)
+    assert np.mean(flags == -1) == pytest.approx(0.1, abs=0.01)
+    assert np.mean(flags[ANOMALY] == -1) >= 0.75
+    assert ANOMALY.start - 16 <= np.argmin(model.training_scores_) < ANOMALY.stop + 16
+    model.set_params(training_folds=0, epochs=1).fit(x)
+    assert not hasattr(model, "training_scores_")
+    with pytest.raises(ValueError, match="training_folds"):
+        model.set_params(training_folds=1).fit(x)
+
+
 def _autoencoder_for_checks():
     from autoseq.anomaly import SeqAutoencoder
 
@@ -349,7 +491,9 @@ def test_the_autoencoder_is_a_scikit_learn_outlier_detector():
         "check_n_features_in": CHANNELS_REASON,
         "check_outliers_train": LENGTH_REASON,
         "check_methods_subset_invariance": "float32 network: the batch a sequence is scored "
-                                           "in changes the last digits (about 1e-6 relative)"})
+                                           "in changes the last digits (about 1e-6 relative); "
+                                           + TRAINING_DATA_REASON,
+        "check_methods_sample_order_invariance": TRAINING_DATA_REASON})
     failed = [f"{r['check_name']}: {r['exception']}" for r in failures
               if r["status"] == "failed"]
     assert not failed, "\n".join(failed)
@@ -377,7 +521,7 @@ def detector():
 
     train = pd.Series(noisy_sine(500))
     det = AutoSeqAnomalyDetector(architectures=[tiny_gru()], window_length=16, bottleneck=4,
-                                 max_epochs=2, cv=2, random_state=0).fit(train)
+                                 max_epochs=2, cv=2, time_budget=None, random_state=0).fit(train)
     return det, train
 
 
@@ -385,7 +529,9 @@ def test_the_detector_finds_a_planted_stretch_and_shows_the_baseline(detector):
     det, _ = detector
     board = det.leaderboard_
     assert set(board["kind"]) == {"deep", "baseline"}
-    assert set(board["architecture"]) == {"gru", "nearest_windows"}
+    assert set(board["architecture"]) == {"gru", "nearest_windows", "matrix_profile"}
+    # the discord baseline runs first, before any autoencoder
+    assert isinstance(det.cv_results_["params"][0]["model"], MatrixProfileDetector)
     assert board.loc[board["kind"] == "deep", "params"].iloc[0]["window_length"] == 16
     test = pd.Series(with_anomaly(noisy_sine(600, seed=1)))
     scores = det.score_samples(test)
@@ -395,6 +541,59 @@ def test_the_detector_finds_a_planted_stretch_and_shows_the_baseline(detector):
     np.testing.assert_allclose(det.decision_function(test), scores - det.offset_)
     assert set(np.unique(det.predict(test))) == {-1, 1}
     assert det.n_features_in_ == 1 and det.stream_
+
+
+@pytest.mark.parametrize("baselines", [True, False])
+def test_the_detector_finds_the_anomaly_inside_its_training_stream(baselines):
+    from autoseq import AutoSeqAnomalyDetector
+    from autoseq.anomaly import SeqAutoencoder
+
+    x = pd.Series(with_anomaly(noisy_sine(500)))
+    det = AutoSeqAnomalyDetector(architectures=[tiny_gru()], window_length=16, bottleneck=4,
+                                 max_epochs=2, cv=2, contamination=0.1, baselines=baselines,
+                                 time_budget=None, random_state=0)
+    flags = det.fit_predict(x)
+    assert np.mean(flags[ANOMALY] == -1) >= 0.75
+    assert np.mean(flags == -1) <= 0.15
+    assert ANOMALY.start - 16 <= np.argmin(det.score_samples(x)) < ANOMALY.stop + 16
+    model = det.best_estimator_[-1]
+    if isinstance(model, SeqAutoencoder):  # the refitted winner scores its data out of fold
+        assert model.training_scores_.shape == (500,)
+
+
+def test_architectures_empty_searches_the_baselines_only():
+    from autoseq import AutoSeqAnomalyDetector
+
+    x = pd.Series(with_anomaly(noisy_sine(500)))
+    det = AutoSeqAnomalyDetector(architectures=[], contamination=0.05, random_state=0).fit(x)
+    assert set(det.leaderboard_["kind"]) == {"baseline"}
+    assert set(det.leaderboard_["architecture"]) == {"matrix_profile", "nearest_windows"}
+    assert ANOMALY.start - 25 <= np.argmin(det.score_samples(x)) < ANOMALY.stop + 25
+    with pytest.raises(ValueError, match="architectures=\\[\\] means the baselines only"):
+        AutoSeqAnomalyDetector(architectures=[], baselines=False).fit(x)
+
+
+def test_the_default_grid_is_small_with_the_discord_first():
+    from sklearn.model_selection import ParameterGrid
+
+    from autoseq import AutoSeqAnomalyDetector
+    from autoseq.anomaly import DEFAULT_ARCHITECTURES, MAX_AUTOENCODER_WINDOW
+
+    det = AutoSeqAnomalyDetector()
+    X, y = det._check_input(pd.Series(noisy_sine(20_000, period=200)), None)
+    candidates = list(ParameterGrid(det._param_grid(X, y)))
+    assert isinstance(candidates[0]["model"], MatrixProfileDetector)
+    assert candidates[0]["model__window_length"] == 100
+    deep = [c for c in candidates if "model__architecture" in c]
+    assert sorted(c["model__architecture"].name for c in deep) == sorted(DEFAULT_ARCHITECTURES)
+    assert all(c["model__window_length"] <= MAX_AUTOENCODER_WINDOW for c in deep)
+    baselines = candidates[:len(candidates) - len(deep)]
+    assert all("model__architecture" not in c for c in baselines)
+    # a long stream trains on a bounded number of windows, for a bounded number of steps
+    for c in deep:
+        n_windows = (20_000 - c["model__window_length"]) // c["model__stride"] + 1
+        assert n_windows <= 600 and c["model__epochs"] <= 12
+    assert len(candidates) <= 6
 
 
 def test_a_saved_and_reloaded_detector_scores_identically(detector, tmp_path):
@@ -436,7 +635,7 @@ def test_labels_choose_the_detector_threshold_and_collections_work():
     y = np.zeros(60, dtype=int)
     y[[50, 55]] = 1
     det = AutoSeqAnomalyDetector(architectures=[tiny_gru()], bottleneck=4, max_epochs=2, cv=2,
-                                 baselines=False, random_state=0).fit(X, y)
+                                 baselines=False, time_budget=None, random_state=0).fit(X, y)
     assert det.threshold_source_ == "labels" and not det.stream_
     assert set(det.leaderboard_["kind"]) == {"deep"}
     assert det.score_samples(X).shape == (60,)
@@ -469,14 +668,17 @@ def test_kdd_tsad_135_the_most_abnormal_row_lies_in_the_labelled_anomaly():
     train = pd.read_csv(folder / "train.csv")["value"]
     test = pd.read_csv(folder / "test.csv")
     labelled = np.flatnonzero(test["is_anomaly"].to_numpy() == 1)
-    # the default search of one architecture: two window lengths, plus the baseline
-    det = AutoSeqAnomalyDetector(architectures=["lstm"], bottleneck=16, max_epochs=30,
-                                 random_state=0).fit(train)
-    worst = int(np.argmin(det.score_samples(test["value"])))
-    assert labelled.min() - 100 <= worst <= labelled.max() + 100
-    # and the autoencoder alone, without the baseline to fall back on
-    deep = AutoSeqAnomalyDetector(architectures=["lstm"], window_length=45, bottleneck=16,
-                                  max_epochs=30, baselines=False, random_state=0).fit(train)
+    # the default detector as a user runs it: on the normal part, and on the whole stream
+    # (the anomaly inside its own training data)
+    for fitted in (train, test["value"]):
+        det = AutoSeqAnomalyDetector(random_state=0).fit(fitted)
+        worst = int(np.argmin(det.score_samples(test["value"])))
+        assert labelled.min() - 100 <= worst <= labelled.max() + 100
+    # and an autoencoder alone, without the baselines to fall back on
+    deep = AutoSeqAnomalyDetector(
+        architectures=["lstm"], window_length=45, bottleneck=16, baselines=False,
+        param_grid={"lstm": {"units": [32], "dropout": [0.1], "model__epochs": [30]}},
+        time_budget=None, random_state=0).fit(train)
     worst = int(np.argmin(deep.score_samples(test["value"])))
     assert labelled.min() - 100 <= worst <= labelled.max() + 100
 
@@ -488,6 +690,5 @@ def test_the_multichannel_example_swap_is_found_by_the_detector():
     metrics = example_module().server_metrics
     train = metrics(2 * 24 * 60, seed=1)
     test = metrics(24 * 60, seed=2, swap=(700, 730), start=len(train))
-    det = AutoSeqAnomalyDetector(architectures=["gru"], bottleneck=8, max_epochs=20,
-                                 random_state=0).fit(train)
+    det = AutoSeqAnomalyDetector(random_state=0).fit(train)
     assert 700 <= np.argmin(det.score_samples(test)) < 730

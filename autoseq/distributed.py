@@ -17,6 +17,8 @@ module adds is worker hygiene:
   TensorFlow once per worker process, before its first task;
 * :func:`ray_runtime_env` / :func:`setup_ray`: the same for Ray (the limit as
   environment variables of Ray's worker processes) and the joblib backend;
+  untested: autoseq's test suite does not install Ray, so it claims nothing
+  about searches on Ray (docs/scale-out.md);
 * :func:`prepare_data`: the training data in the exact form the search hands to
   its tasks, so ``joblib.parallel_backend("dask", scatter=[X, y])`` ships it once
   per worker instead of once per batch of candidates, and broadcast copies let
@@ -217,6 +219,9 @@ def ray_runtime_env(n_threads: int = 1) -> dict:
 def setup_ray(n_threads: int = 1, **init_kwargs):
     """Start (or join) Ray with the thread cap and register joblib's ``"ray"`` backend.
 
+    Untested: autoseq's test suite does not install Ray, so it claims nothing
+    about a search on Ray (see docs/scale-out.md); Dask is the tested way.
+
     Parameters
     ----------
     n_threads : int, default=1
@@ -236,7 +241,8 @@ def setup_ray(n_threads: int = 1, **init_kwargs):
         import ray
         from ray.util.joblib import register_ray
     except ImportError:
-        raise ImportError("Ray is not installed; `pip install autoseq[ray]` installs it.") from None
+        raise ImportError("Ray is not installed (`pip install \"ray[default]\"` installs it; "
+                          "autoseq does not test Ray: Dask is the tested backend).") from None
     env = ray_runtime_env(n_threads)
     if ray.is_initialized():
         warnings.warn("Ray was already initialised; its workers keep their own thread "

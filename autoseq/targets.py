@@ -58,6 +58,52 @@ def infer_label_mode(y: np.ndarray, n_steps: int | None, label_mode: str = "auto
     return "multilabel"
 
 
+def check_classes(y: np.ndarray, label_mode: str, estimator: str = "Classification") -> None:
+    """Refuse a classification target with nothing to tell apart.
+
+    Parameters
+    ----------
+    y : ndarray
+        The target, read according to ``label_mode``.
+    label_mode : {"single", "multilabel", "per_step"}
+    estimator : str
+        Who needs the classes, for the message.
+
+    Raises
+    ------
+    ValueError
+        ``y`` holds one class only (for per-step labels: over all steps), or,
+        for a multi-label indicator matrix, every label column is constant.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from autoseq.targets import check_classes
+    >>> check_classes(np.array(["a", "b"]), "single")
+    >>> check_classes(np.array(["a", "a"]), "single")
+    Traceback (most recent call last):
+    ...
+    ValueError: Classification needs samples of at least 2 classes in the data, but the data \
+contains only one class: 'a'.
+    """
+    y = np.asarray(y)
+    if label_mode == "multilabel":
+        if y.ndim == 2 and len(y) and (y == y[:1]).all():
+            raise ValueError(
+                f"{estimator} needs a multi-label y in which some label is present in some "
+                f"sequences and absent in others; all {y.shape[1]} label columns of y are "
+                f"constant ({y[0].tolist()} for every sequence).")
+        return
+    classes = np.unique(y)
+    if len(classes) < 2:
+        where = " (over all time steps)" if label_mode == "per_step" else ""
+        only = repr(classes[0].item() if hasattr(classes[0], "item") else classes[0]) if len(
+            classes) else "none"
+        raise ValueError(
+            f"{estimator} needs samples of at least 2 classes in the data, but the data "
+            f"contains only one class{where}: {only}.")
+
+
 class ClassTargetEncoder(TransformerMixin, BaseEstimator):
     """Encode class labels (any dtype) for a softmax or sigmoid head.
 
@@ -74,12 +120,8 @@ class ClassTargetEncoder(TransformerMixin, BaseEstimator):
         if self.label_mode == "multilabel":
             self.classes_ = np.arange(y.shape[1])
         else:
+            check_classes(y, self.label_mode)
             self.classes_ = np.unique(y)
-            if len(self.classes_) < 2:
-                raise ValueError(
-                    f"y has one class only ({self.classes_[0]!r}); classification needs at "
-                    "least two classes."
-                )
         self.n_classes_ = len(self.classes_)
         return self
 

@@ -70,6 +70,44 @@ def check_table_columns(estimator, X, *, reset: bool) -> int:
     return estimator.n_features_in_
 
 
+def record_features(estimator, X, seqs) -> int:
+    """In ``fit``: what the features of a sequence estimator are, from the raw and checked X.
+
+    Sets ``n_channels_``, ``fitted_on_table_`` (and ``feature_names_in_`` for a
+    DataFrame) on ``estimator``, for :func:`check_features` to compare against.
+
+    Parameters
+    ----------
+    estimator : estimator being fitted
+    X : the ``X`` passed to ``fit``
+    seqs : ``X`` as :func:`check_sequences` returned it
+
+    Returns
+    -------
+    int
+        ``n_features_in_``: a 2-D table's columns (as in scikit-learn), else
+        the channels per step.
+    """
+    estimator.n_channels_ = n_channels(seqs)
+    return check_table_columns(estimator, X, reset=True)
+
+
+def check_features(estimator, X, *, name: str = "X"):
+    """In ``predict``: refuse numeric ``X`` that the estimator's ``fit`` would not match.
+
+    The values are checked as for fitting (numbers; NaN only as the edge
+    padding of a 3-D array; no infinity), then the channels, and a table's
+    columns when ``fit`` saw a table (see :func:`record_features`).
+
+    Returns
+    -------
+    The checked sequences (3-D array or list of 2-D arrays).
+    """
+    seqs = check_sequences(X, allow_nan="padding", name=name)
+    check_channels(estimator, seqs, X)
+    return seqs
+
+
 def check_output_container(estimator, out):
     """Refuse ``set_output(transform="pandas")`` for output that is not a 2-D table."""
     config = getattr(estimator, "_sklearn_output_config", {}).get("transform", "default")

@@ -337,8 +337,38 @@ def test_contract_error_survives_pickling():
 @pytest.mark.parametrize("name", ["lstm", "stacked_lstm", "bilstm", "gru", "simple_rnn",
                                   "cnn_lstm", "lstm_attention"])
 def test_tutorial_models_search_dropout_and_recurrent_dropout(name):
+    # the default spaces hold one value each (README: recurrent_dropout only on request);
+    # a param_grid over both must give one candidate per pair, and each candidate's
+    # network must carry its pair into its recurrent layers
+    from sklearn.base import clone
+    from sklearn.model_selection import ParameterGrid
+
+    from autoseq import AutoSeqClassifier
+    from autoseq._backend import keras
+    from autoseq.network import HeadSpec, build_model
+
     space = get_architecture(name).search_space
     assert {"dropout", "recurrent_dropout"} <= set(space)
+    pairs = {(0.0, 0.0), (0.0, 0.1), (0.25, 0.0), (0.25, 0.1)}
+    est = AutoSeqClassifier(architectures=[name], baselines=False, param_grid={
+        name: {"dropout": [0.0, 0.25], "recurrent_dropout": [0.0, 0.1]}})
+    X, y = est._check_input(np.zeros((6, 8, 1)), [0, 1] * 3)
+    candidates = list(ParameterGrid(est._param_grid(X, y)))
+    assert len(candidates) == 4
+    built = set()
+    for params in candidates:
+        arch = clone(params["model__architecture"]).set_params(
+            dropout=params["model__architecture__dropout"],
+            recurrent_dropout=params["model__architecture__recurrent_dropout"])
+        model = build_model(arch, n_steps=8, n_channels=1, head=HeadSpec("softmax", 2))
+        layers = [getattr(layer, "forward_layer", layer) for layer in model.layers]
+        cells = [c for c in layers if hasattr(c, "recurrent_dropout")]
+        # input dropout inside the cells, or as Dropout layers after them (stacked_lstm)
+        rates = {c.dropout for c in cells} | {c.rate for c in layers
+                                              if isinstance(c, keras().layers.Dropout)}
+        assert cells and len({c.recurrent_dropout for c in cells}) == 1
+        built.add((max(rates), cells[0].recurrent_dropout))
+    assert built == pairs
 
 
 def test_rocket_normalises_its_features_after_a_short_fit():

@@ -305,19 +305,56 @@ def test_ensemble_that_beats_every_candidate_becomes_the_best_estimator(tmp_path
     assert loaded.predict_interval(X[:5]).equals(reg.predict_interval(X[:5]))
 
 
-def test_ensemble_that_does_not_beat_the_best_candidate_is_kept_aside(capsys):
+def test_an_ensemble_of_one_candidate_is_no_ensemble(capsys):
     X, y = _two_channel_data()
     reg = CheapRegressor(verbose=1, random_state=0)
     reg.extra = [ChannelRegressor((0, 1)), ChannelRegressor((0,))]  # the first is exact
     reg.fit(X, y)
+    # the selection keeps the exact candidate alone: a row for it would repeat the winner
     assert isinstance(reg.best_estimator_, Pipeline)
-    assert reg.leaderboard_["architecture"].iloc[0] == "ChannelRegressor"
-    ensemble_row = reg.leaderboard_.set_index("kind").loc["ensemble"]
-    assert ensemble_row["rank"] > 1
-    assert reg.ensemble_refit_time_ is None
-    assert not hasattr(reg.ensemble_, "estimators_")  # unfitted: clone(ensemble_).fit(X, y)
-    assert "the best single candidate (ChannelRegressor) won" in capsys.readouterr().err
-    assert clone(reg.ensemble_).fit(X, y).predict(X[:2]).shape == (2,)
+    assert "ensemble" not in set(reg.leaderboard_["kind"])
+    assert len(reg.cv_results_["params"]) == 3
+    assert reg.ensemble_ is None and reg.ensemble_refit_time_ is None
+    assert "no ensemble: the selection kept one candidate only (ChannelRegressor)" in (
+        capsys.readouterr().err)
+
+
+def _results(fold_scores, params=None):
+    fold_scores = np.asarray(fold_scores, dtype=float)
+    n = len(fold_scores)
+    results = {"params": params or [{"model": ChannelRegressor((c,))} for c in range(n)],
+               "mean_test_score": np.mean(fold_scores, axis=1),
+               "std_test_score": np.std(fold_scores, axis=1),
+               "mean_fit_time": np.ones(n), "error": np.array([""] * n, dtype=object)}
+    for k in range(fold_scores.shape[1]):
+        results[f"split{k}_test_score"] = fold_scores[:, k]
+    return results
+
+
+def test_leaderboard_ranks_by_the_score_shown_and_names_its_folds():
+    from autoseq.search import _append_row, _leaderboard, _set_ranks
+
+    # fold 1 is the hardest (least training data, as in walk-forward CV)
+    results = _results([[0.60, 0.90, 0.90], [0.70, 0.80, 0.80], [np.nan, np.nan, np.nan]])
+    results["error"][2] = "ValueError: broken"
+    # the ensemble: folds 2-3 only, 0.85 there; it lost to candidate 0 (0.90 on those folds)
+    _append_row(results, {"members": [results["params"][0], results["params"][1]],
+                          "weights": [0.5, 0.5]}, [np.nan, 0.85, 0.85], 2.0)
+    _set_ranks(results, ensemble_index=3, ensemble_wins=False, best_single=0)
+    board = _leaderboard(results)
+    assert board["mean_score"].tolist()[:3] == pytest.approx([0.85, 0.80, 0.7666667])
+    assert board["kind"].tolist() == ["ensemble", "baseline", "baseline", "baseline"]
+    assert board["folds"].tolist() == ["2-3", "1-3", "1-3", "-"]  # the failed one: no score
+    assert board["rank"].tolist() == [1, 2, 3, 4]
+    assert list(board.columns) == ["rank", "architecture", "kind", "params", "mean_score",
+                                   "std_score", "folds", "fit_time", "error"]
+    # a tie goes to the single candidate, listed first (it wins a tie)
+    tie = _results([[0.80, 0.85, 0.85]])
+    _append_row(tie, {"members": [tie["params"][0]] * 2, "weights": [0.5, 0.5]},
+                [np.nan, 0.8, 0.8])
+    tie["mean_test_score"][1] = tie["mean_test_score"][0]  # shown scores tie exactly
+    _set_ranks(tie, ensemble_index=1, best_single=0)
+    assert tie["rank_test_score"].tolist() == [1, 2]
 
 
 def test_ensemble_false_builds_none():

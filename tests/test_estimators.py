@@ -45,11 +45,51 @@ def test_early_stopping_validates_on_the_most_recent_sequences(rng):
     assert "val_loss" not in small.history_
 
 
+def test_readme_says_from_how_many_sequences_early_stopping_holds_out_a_tail(rng):
+    from pathlib import Path
+
+    from autoseq.estimators import MIN_VALIDATION
+
+    fraction = SeqClassifier().validation_fraction
+    tail = lambda n: int(round(n * fraction))  # noqa: E731  (as _fit_keras_model splits)
+    first = next(n for n in range(1, 10_000)
+                 if tail(n) >= MIN_VALIDATION and n - tail(n) >= MIN_VALIDATION)
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
+    assert f"only from {first} training sequences on" in readme
+    X = rng.normal(size=(first, 3, 1))
+    y = np.arange(first) % 2
+    for n, held_out in ((first - 1, False), (first, True)):
+        clf = SeqClassifier(GRU4, epochs=1, early_stopping=True, random_state=0).fit(X[:n], y[:n])
+        assert ("val_loss" in clf.history_) is held_out
+
+
 def test_same_random_state_same_predictions(binary_sequences):
     X, y = binary_sequences
     a = SeqClassifier(GRU4, epochs=2, random_state=3).fit(X, y).predict_proba(X)
     b = SeqClassifier(GRU4, epochs=2, random_state=3).fit(X, y).predict_proba(X)
     np.testing.assert_array_equal(a, b)
+
+
+def test_same_random_state_same_network_whatever_else_draws_from_random(binary_sequences,
+                                                                          monkeypatch):
+    # Keras seeds each unseeded initializer from Python's global `random`; on a Dask
+    # worker the event loop draws from it too, between our seeding and the build, which
+    # gave another network than a local fit. Here a draw lands exactly there.
+    import random
+
+    import autoseq.estimators
+
+    X, y = binary_sequences
+    alone = SeqClassifier(GRU4, epochs=2, random_state=3).fit(X, y).predict_proba(X)
+    build = autoseq.estimators.build_model
+
+    def build_after_another_draw(*args, **kwargs):
+        random.random()  # what another thread of the process may do at any time
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(autoseq.estimators, "build_model", build_after_another_draw)
+    crowded = SeqClassifier(GRU4, epochs=2, random_state=3).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(crowded, alone)
 
 
 def test_variable_length_sequences_without_user_padding(rng):

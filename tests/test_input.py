@@ -57,7 +57,8 @@ def test_nan_padding_is_accepted_only_at_the_edges():
     "y, match",
     [
         (np.zeros(39), "X has 40 sequences but y has 39"),
-        (np.zeros(40), "one class only"),
+        (np.zeros(40), "needs samples of at least 2 classes in the data, but the data "
+                       "contains only one class: 0.0"),
         (None, "requires y to be passed"),
     ],
 )
@@ -65,6 +66,25 @@ def test_bad_targets_fail_before_training(binary_sequences, y, match):
     X, _ = binary_sequences
     with pytest.raises(ValueError, match=match):
         SeqClassifier(epochs=1).fit(X, y)
+
+
+@pytest.mark.parametrize("y, label_mode, match", [
+    (np.full(12, "up"), "auto", "AutoSeqClassifier needs samples of at least 2 classes in the "
+                                "data, but the data contains only one class: 'up'"),
+    (np.ones((12, 5), int), "per_step", "only one class \\(over all time steps\\): 1"),
+    (np.tile([1, 0, 1], (12, 1)), "multilabel", "all 3 label columns of y are constant"),
+], ids=["single", "per_step", "multilabel"])
+def test_search_refuses_a_target_of_one_class_before_training(y, label_mode, match,
+                                                               monkeypatch):
+    import autoseq.search
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("the search started")
+
+    monkeypatch.setattr(autoseq.search.CandidateSearch, "fit", no_search)
+    with pytest.raises(ValueError, match=match):
+        AutoSeqClassifier(architectures=["gru"], max_epochs=1, label_mode=label_mode).fit(
+            np.zeros((12, 5, 1)), y)
 
 
 def test_more_channels_at_predict_than_at_fit(binary_sequences):
@@ -79,8 +99,13 @@ def test_more_channels_at_predict_than_at_fit(binary_sequences):
 
 
 def test_single_sample_is_refused_by_the_search(rng):
-    with pytest.raises(ValueError, match="at least 3 sequences"):
+    # one sequence is one class: refused as scikit-learn's classifiers refuse it
+    with pytest.raises(ValueError, match="at least 2 classes in the data, but the data "
+                                         "contains only one class: 0"):
         AutoSeqClassifier(architectures=["gru"], max_epochs=1).fit(rng.normal(size=(1, 5)), [0])
+    with pytest.raises(ValueError, match="at least 3 sequences"):
+        AutoSeqClassifier(architectures=["gru"], max_epochs=1).fit(rng.normal(size=(2, 5)),
+                                                                   [0, 1])
 
 
 def test_search_refuses_nan_before_training(binary_sequences):

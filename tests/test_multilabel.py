@@ -49,6 +49,7 @@ def test_one_column_per_step_reads_as_per_step_labels():
 
 def test_other_01_matrices_read_as_multilabel():
     X, y = np.zeros((10, 6, 1)), np.tile([1, 0, 1], (10, 1))
+    y[0] = 1 - y[0]  # every label present in some sequences, absent in others
     clf = AutoSeqClassifier()
     mode, task, names = _resolve(clf, X, y)
     assert (mode, task) == ("multilabel", "classification")
@@ -61,9 +62,11 @@ def test_other_01_matrices_read_as_multilabel():
 def test_label_mode_overrides_the_rule_both_ways():
     X = np.zeros((10, 6, 1))
     square = np.tile([1, 0, 1, 1, 0, 0], (10, 1))  # 0/1 and one column per step: ambiguous
+    square[0] = 1 - square[0]
     assert _resolve(AutoSeqClassifier(), X, square)[0] == "per_step"
     assert _resolve(AutoSeqClassifier(label_mode="multilabel"), X, square)[0] == "multilabel"
     narrow = np.tile([1, 0, 1], (10, 1))  # multi-label by the rule; per-step cannot hold
+    narrow[0] = 1 - narrow[0]
     assert _resolve(AutoSeqClassifier(label_mode="auto"), X, narrow)[0] == "multilabel"
     with pytest.raises(ValueError, match="label_mode='per_step' needs one label per time step: "
                                          "y has 3 columns but the sequences have 6 steps"):

@@ -169,11 +169,31 @@ def test_leaderboard_prints_compactly(board):
     assert "0.9000 ± 0.0100" in _rendered(shown)
 
 
-def test_parameters_read_plainly(board):
+def test_parameters_read_plainly(board, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
     board.at[1, "params"] = {"members": ["gru {'units': 32}", "rocket"], "weights": [0.75, 0.25]}
     expected = "members=[gru {'units': 32}, rocket], weights=[0.75, 0.25]"
     assert expected in repr(Leaderboard(board))
     assert expected in _rendered(format_leaderboard(board), width=200)  # not read as markup
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_printed_leaderboard_fits_the_terminal(board, monkeypatch, columns):
+    monkeypatch.setenv("COLUMNS", str(columns))  # what shutil.get_terminal_size reads first
+    members = [f"gru {{'units': {u}, 'dropout': 0.1, 'recurrent_dropout': 0.0}}"
+               for u in range(10)]
+    board.at[1, "params"] = {"members": members, "weights": [0.1] * 10}
+    board.at[2, "error"] = "ValueError: " + "x" * 300
+    lines = repr(Leaderboard(board)).splitlines()
+    assert max(map(len, lines)) <= columns
+    assert all(line == line.rstrip() for line in lines)  # no padding to the widest cell
+    text = "\n".join(lines)
+    for cell in ("rocket", "n_kernels=", "0.9000 ± 0.0100", "0.8000 ± 0.0500", "9.2s",
+                 "members=", "ValueError", "..."):
+        assert cell in text  # the numbers whole, the parameters and errors cut short
+    if columns >= 120:
+        assert "n_kernels=2000" in text  # short cells stay whole where there is room
+    assert Leaderboard(board)["params"][1]["members"] == members  # the frame keeps it all
 
 
 def test_further_score_columns_are_rounded(board):

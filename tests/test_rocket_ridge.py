@@ -47,7 +47,11 @@ CLASSIFIER_FAILURES = {
         "at 0 or 1 where decision_function still orders them"
     ),
 }
-REGRESSOR_FAILURES = {**SHARED_FAILURES, "check_regressors_train": LIST_REASON}
+REGRESSOR_FAILURES = {**SHARED_FAILURES, "check_regressors_train": (
+    "the check's 10 features are read as one 10-step sequence, and the 60 kernels used here "
+    "(for speed) fit its target to a training R^2 of 0.48, under the check's 0.5 floor (500 "
+    "kernels: 0.84; test_regressor_learns_what_the_mean_cannot scores held-out data)"
+)}
 
 
 @parametrize_with_checks([RocketRidgeClassifier(**SMALL), RocketRidgeRegressor(**SMALL)],
@@ -104,8 +108,14 @@ def test_predict_proba_follows_the_ridge_scores():
     proba = clf.predict_proba(X)
     assert proba.shape == (60, 3) and (proba >= 0).all() and (proba <= 1).all()
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
-    agree = clf.classes_[proba.argmax(axis=1)] == clf.predict(X)
-    assert agree.mean() > 0.95  # clipping may tie two classes, never reorder them
+    # clipping may tie two classes, never reorder them: the predicted class always has the
+    # highest probability (shared at most with classes clipped to the same value), and a
+    # class scored higher by the ridge never gets a lower probability
+    predicted = np.searchsorted(clf.classes_, clf.predict(X))
+    np.testing.assert_array_equal(proba[np.arange(60), predicted], proba.max(axis=1))
+    scores = clf.decision_function(X)
+    higher = scores[:, :, None] > scores[:, None, :]
+    assert (proba[:, :, None] >= proba[:, None, :])[higher].all()
     binary = RocketRidgeClassifier(**SMALL).fit(X, y)
     p = binary.predict_proba(X)
     np.testing.assert_allclose(p[:, 1], np.clip((binary.decision_function(X) + 1) / 2, 0, 1))
@@ -207,7 +217,8 @@ def test_rocket_ridge_wins_where_a_network_has_too_few_epochs(monkeypatch):
     assert set(board["architecture"]) >= {"gru", "majority", "rocket_ridge"}
     assert board["architecture"].iloc[0] in ("rocket_ridge", "ensemble")
     assert board.set_index("architecture").loc["rocket_ridge", "kind"] == "baseline"
-    assert clf.score(X, y) >= 0.9
+    X_test, y_test = _shapes(48, seed=1)  # new sequences: the spike at other steps
+    assert clf.score(X_test, y_test) >= 0.9
 
 
 def test_the_generator_searches_no_rocket_ridge():

@@ -29,6 +29,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # click's own help layout: rich help (Typer 0.29) lists on/off flags as "--quiet <bool>",
+    # as if they took a value, which they refuse ("--quiet true" is an extra argument)
+    rich_markup_mode=None,
 )
 
 # integer targets with at most this many distinct values are read as classes
@@ -317,7 +320,8 @@ def _print_leaderboard(est, rows: int = 10) -> None:
 @app.command()
 def demo(
     full: Annotated[bool, typer.Option(
-        "--full", help="Search every registered architecture (minutes) instead of three.")] = False,
+        "--full", help="No time budget: try every candidate (minutes) instead of about a "
+                       "minute's worth.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ):
     """Find a classifier for the bundled GunPoint data and score it on its test split."""
@@ -326,18 +330,34 @@ def demo(
 
         X, y = load_dataset("gunpoint", "train")
         X_test, y_test = load_dataset("gunpoint", "test")
-        architectures = None if full else ["rocket", "tcn", "gru"]
         out = _out()
         out.print(f"GunPoint: {len(X)} training and {len(X_test)} test sequences of "
-                  f"{X.shape[1]} steps; searching "
-                  f"{'every registered architecture' if full else ', '.join(architectures)}.")
-        est = AutoSeqClassifier(architectures=architectures, random_state=0,
+                  f"{X.shape[1]} steps; the default search"
+                  f"{' without a time budget' if full else ''}.")
+        est = AutoSeqClassifier(random_state=0, time_budget=None if full else "auto",
                                 verbose=0 if quiet else 1)
         est.fit(X, y)
         _print_leaderboard(est)
+        board = est.leaderboard_
+        rank = est.cv_results_["rank_test_score"][est.best_index_]
+        best = board.loc[board["rank"] == rank, "architecture"].iloc[0]
         out.print(f"test accuracy: {est.score(X_test, y_test):.3f} "
-                  f"(best: {est.leaderboard_['architecture'].iloc[0]}, "
-                  f"cv accuracy {est.best_score_:.3f})")
+                  f"(best: {best}, cv accuracy {est.best_score_:.3f}; "
+                  f"search and refit {est.search_time_ + est.refit_time_:.0f} s)")
+
+
+def _time_budget(text: str):
+    """The --time-budget option: "auto", "none" or a positive number of seconds."""
+    if text.strip().lower() in ("auto", "none"):
+        return None if text.strip().lower() == "none" else "auto"
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise CLIError(f"--time-budget must be 'auto', 'none' or a positive number of seconds; "
+                       f"got {text!r}.")
+    return seconds
 
 
 @app.command()
@@ -352,8 +372,9 @@ def fit(
              "series).")] = None,
     task: Annotated[Task | None, typer.Option(
         help="What to learn; inferred from the target when not given.")] = None,
-    time_budget: Annotated[float | None, typer.Option(
-        help="Seconds; no new candidate starts once spent.")] = None,
+    time_budget: Annotated[str, typer.Option(
+        help="Seconds for the whole fit, 'auto' (about a minute on small data, growing with "
+             "it) or 'none' (no bound: every candidate).")] = "auto",
     architectures: Annotated[str | None, typer.Option(
         help="Comma-separated registry names, e.g. rocket,gru (default: all that fit).")] = None,
     max_epochs: Annotated[int | None, typer.Option(help="Epoch cap per fit.", min=1)] = None,
@@ -373,7 +394,7 @@ def fit(
                            "--task anomaly.")
         if task_name in (None, "classification", "regression") and id_col is None:
             raise CLIError("--id-col is required: the column naming each sequence.")
-        settings = {"architectures": names, "time_budget": time_budget,
+        settings = {"architectures": names, "time_budget": _time_budget(time_budget),
                     "random_state": random_state, "verbose": 0 if quiet else 1}
         if max_epochs is not None:
             settings["max_epochs"] = max_epochs

@@ -17,6 +17,9 @@ models and today's scikit-learn need on top:
 from __future__ import annotations
 
 import contextlib
+import random
+import sys
+import threading
 from collections import defaultdict
 
 import numpy as np
@@ -27,6 +30,7 @@ from autoseq import validation
 from autoseq._backend import custom_gradients_owned_by
 from autoseq._backend import keras as _keras
 from autoseq._backend import tensorflow as _tensorflow
+from autoseq.budget import active_deadline_callbacks
 from autoseq.network import build_model
 from autoseq.registry import Architecture, get_architecture
 from autoseq.targets import ClassTargetEncoder, StandardTargetEncoder, infer_label_mode
@@ -47,6 +51,35 @@ if "__sklearn_tags__" not in vars(BaseWrapper):
     BaseWrapper.__sklearn_tags__ = BaseWrapper.__sklearn_tags__
 # fewer validation sequences than this give too noisy a loss to stop on
 MIN_VALIDATION = 16
+_BUILD_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def keras_seeds_from(seed):
+    """Draw Keras's default seeds from a private generator seeded with ``seed``.
+
+    Keras gives every initializer, dropout and ``SeedGenerator`` created without a
+    seed one drawn from Python's global ``random`` module
+    (``keras.src.random.seed_generator.make_default_seed``). Seeding that module
+    (``keras.utils.set_random_seed``) is not enough where other threads of the
+    process draw from it too: a Dask worker's event loop does, between the seeding
+    and the build, so the same ``random_state`` built other initial weights on a
+    Dask worker than in the calling process, and other ones on every run. Inside
+    this block those draws come from ``random.Random(seed)``, which no other code
+    sees; builds in one process take turns (a build takes milliseconds).
+    Without a seed, or where Keras moved the function, it changes nothing.
+    """
+    module = sys.modules.get("keras.src.random.seed_generator")
+    if seed is None or not hasattr(module, "python_random"):
+        yield
+        return
+    with _BUILD_LOCK:
+        shared = module.python_random
+        module.python_random = random.Random(seed)
+        try:
+            yield
+        finally:
+            module.python_random = shared
 
 
 def pad_sequences(X, *, dtype="float32", value=np.nan, padding="post"):
@@ -178,12 +211,14 @@ class _SequenceEstimatorMixin:
               dtype_policy(self._precision())):
             if seed is not None:
                 keras.utils.set_random_seed(seed)
-            model = build_model(
-                arch, n_steps=None, n_channels=self.X_shape_[-1] if self.input_kind != "tokens"
-                else 1, head=self._head(),
-                input_kind=self.input_kind, vocab_size=getattr(self, "vocab_size_", None),
-                embedding_dim=self.embedding_dim,
-            )
+            with keras_seeds_from(seed):  # the same weights in any process, any thread
+                model = build_model(
+                    arch, n_steps=None,
+                    n_channels=self.X_shape_[-1] if self.input_kind != "tokens" else 1,
+                    head=self._head(), input_kind=self.input_kind,
+                    vocab_size=getattr(self, "vocab_size_", None),
+                    embedding_dim=self.embedding_dim,
+                )
             optimizer = keras.optimizers.get(
                 {"class_name": self.optimizer,
                  "config": {"learning_rate": self.learning_rate, "clipnorm": 1.0}})
@@ -212,6 +247,7 @@ class _SequenceEstimatorMixin:
             callbacks.append(keras.callbacks.EarlyStopping(
                 monitor=monitor, patience=self.patience, restore_best_weights=True))
         callbacks.extend(self.callbacks or [])
+        callbacks.extend(active_deadline_callbacks())  # a budgeted refit stops in time
         fit_args = dict(
             x=X, y=y, sample_weight=sample_weight, batch_size=min(self.batch_size, len(X)),
             epochs=initial_epoch + epochs, initial_epoch=initial_epoch,
@@ -352,8 +388,9 @@ _COMMON_DOC = """
     early_stopping : bool, default=False
         Stop when the loss on the most recent ``validation_fraction`` of the
         sequences (time order, never shuffled in) stops improving, and keep the
-        best weights. When the tail would hold fewer than 16 sequences, the
-        training loss is watched instead.
+        best weights. When the tail would hold fewer than 16 sequences, or leave
+        fewer than 16 to train on, the training loss is watched instead: with
+        the default ``validation_fraction=0.1``, below 155 training sequences.
     validation_fraction : float, default=0.1
     patience : int, default=8
     embedding_dim : int, default=32

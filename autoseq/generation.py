@@ -82,8 +82,8 @@ ensemble, n_jobs, random_state, verbose
     _task = "generation"
 
     def __init__(self, *, level="auto", lookback=None, architectures=None, param_grid=None,
-                 cv=None, scoring=None, search="grid", max_epochs=80, time_budget=None,
-                 baselines=True, ensemble=True, n_jobs=None, random_state=None, verbose=0):
+                 cv=None, scoring=None, search="auto", max_epochs=80, time_budget="auto",
+                 baselines=True, ensemble=True, n_jobs=None, random_state=None, verbose=None):
         # the shared search parameters only: label_mode is not one of ours (always "single")
         _AutoSeqBase.__init__(self, architectures=architectures, param_grid=param_grid, cv=cv,
                               scoring=scoring, search=search, max_epochs=max_epochs,
@@ -266,6 +266,9 @@ ensemble, n_jobs, random_state, verbose
     def _check_input(self, X, y):
         self._label_mode = "single"  # one next id per window
         return X, y
+
+    def _data_size(self, X) -> int:
+        return len(X)  # one window per symbol of the corpus
 
     def _search_task(self, y):
         return self._task

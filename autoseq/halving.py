@@ -78,7 +78,7 @@ class HalvingCandidateSearch(CandidateSearch):
 
     Parameters
     ----------
-    estimator, param_grid, scoring, n_jobs, cv, verbose, time_budget, progress
+    estimator, param_grid, scoring, n_jobs, cv, verbose, time_budget, progress, best_possible
         As in :class:`~autoseq.search.CandidateSearch`. ``time_budget`` covers all
         rounds; ``progress(done, total, best, elapsed)`` counts evaluations over
         all rounds.
@@ -123,10 +123,10 @@ class HalvingCandidateSearch(CandidateSearch):
 
     def __init__(self, estimator, param_grid, *, scoring=None, n_jobs=None, cv=None,
                  verbose=0, time_budget=None, batch_size="auto", progress=None, factor=3,
-                 min_epochs=None):
+                 min_epochs=None, best_possible=None):
         super().__init__(estimator, param_grid, scoring=scoring, n_jobs=n_jobs, cv=cv,
                          verbose=verbose, time_budget=time_budget, batch_size=batch_size,
-                         progress=progress)
+                         progress=progress, best_possible=best_possible)
         self.factor = factor
         self.min_epochs = min_epochs
 
@@ -145,10 +145,11 @@ class HalvingCandidateSearch(CandidateSearch):
             self.batch_size = candidate_batch_size(self.n_jobs, self.n_splits_)
         start, done_before = time.monotonic(), [0]
         failures, partial, self.rounds_ = [], {}, []
-        stopped, alive = None, trained
+        stopped, alive, skipped = None, trained, []
         try:
             for r, (_, epochs) in enumerate(schedule):
-                origin = alive + (fixed if r == 0 else [])
+                # the fixed candidates first: CandidateSearch runs them first
+                origin = (fixed if r == 0 else []) + alive
                 round_params = [c if "model" in c else _with_epochs(c, epochs, max_epochs)
                                 for c in origin]
                 rows = []
@@ -157,7 +158,7 @@ class HalvingCandidateSearch(CandidateSearch):
                 if self.time_budget is not None:
                     left = self.time_budget - (time.monotonic() - start)
                     if left <= 0:
-                        stopped = "time_budget"
+                        stopped, skipped = "time_budget", [c for c in round_params if "model" not in c]
                         break
                     self.time_budget = left
                 self.progress = _shifted(saved[2], done_before[0], total, start)
@@ -179,14 +180,14 @@ class HalvingCandidateSearch(CandidateSearch):
                 self.rounds_.append({"epochs": epochs, "n_candidates": len(round_params),
                                      "n_evaluated": len(rows)})
                 if self.stopped_early_ is not None:
-                    stopped = self.stopped_early_
+                    stopped, skipped = self.stopped_early_, self.skipped_
                     break
                 if r + 1 < len(schedule):
                     alive = _best(rows, origin, schedule[r + 1][0])
         finally:
             self.param_grid, self.time_budget, self.progress, self.batch_size = saved
         self.failures_, self.partial_failures_ = failures, partial
-        self.stopped_early_ = stopped
+        self.stopped_early_, self.skipped_ = stopped, skipped
         self.n_candidates_total_ = len(candidates)
 
     @staticmethod
@@ -234,10 +235,19 @@ def _best(rows, origin, n_keep: int) -> list[dict]:
 
 
 def _shifted(progress, done_before, total, start):
-    if progress is None:
-        return None
+    return None if progress is None else _ShiftedProgress(progress, done_before, total, start)
 
-    def report(done, _total, best, _elapsed):
-        progress(done_before + done, total, best, time.monotonic() - start)
 
-    return report
+class _ShiftedProgress:
+    """A round's progress as a share of the whole search's."""
+
+    def __init__(self, progress, done_before, total, start):
+        self.progress, self.done_before, self.total, self.start = (
+            progress, done_before, total, start)
+
+    def __call__(self, done, _total, best, _elapsed):
+        self.progress(self.done_before + done, self.total, best, time.monotonic() - self.start)
+
+    def running(self, what: str) -> None:
+        if hasattr(self.progress, "running"):
+            self.progress.running(what)

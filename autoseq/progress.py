@@ -18,6 +18,9 @@ import pandas as pd
 
 __all__ = ["Leaderboard", "SearchProgress", "format_leaderboard"]
 
+# how the leaderboard's error column begins for a candidate the search did not start
+NOT_RUN_PREFIX = "not run: "
+
 
 def _score_text(value) -> str:
     if value is None or not math.isfinite(float(value)):
@@ -53,8 +56,9 @@ class SearchProgress:
         shows ``0/total`` from the start); every call updates it.
     time_budget : float, optional
         The search's budget in seconds; the bar then shows the time left.
-    verbose : int, default=1
-        0 shows nothing.
+    verbose : int or None, default=1
+        0 shows nothing; None shows the bar on a terminal only (nothing in a
+        notebook, a log file or CI).
     console : rich.console.Console, optional
         Where to draw; by default standard error.
 
@@ -62,6 +66,8 @@ class SearchProgress:
     ----------
     done_ : int
         Candidates finished at the last call.
+    running_ : str
+        What the search said it evaluates now (:meth:`running`).
     total_ : int or None
         Candidates in all, as of the last call.
     best_score_ : float
@@ -88,6 +94,7 @@ class SearchProgress:
         self._bar = None
         self._task = None
         self._lines = None  # the console, when writing lines instead of a bar
+        self.running_ = ""  # what the search is evaluating now
         self._self_started = False
         self._origin = None  # time.monotonic() when the search started
 
@@ -105,11 +112,13 @@ class SearchProgress:
 
     def start(self) -> SearchProgress:
         """Start showing progress (a no-op at ``verbose=0`` or when started)."""
-        if not self.verbose or self.active:
+        if self.verbose == 0 or self.active:
             return self
         from rich.console import Console
 
         console = self.console if self.console is not None else Console(stderr=True)
+        if self.verbose is None and not console.is_terminal:
+            return self
         if not (console.is_terminal or console.is_jupyter):
             self._lines = console
             return self
@@ -125,12 +134,14 @@ class SearchProgress:
                    TextColumn("best {task.fields[best]}")]
         if self.time_budget is not None:
             columns.append(_clock_column(self, budget=True))
+        columns.append(TextColumn("{task.fields[running]}", style="dim"))
         if self._origin is None:
             self._origin = time.monotonic()
         # two redraws a second keep the clock alive without taking CPU from training
         self._bar = Progress(*columns, console=console, refresh_per_second=2)
         self._task = self._bar.add_task("search", total=self.total_, completed=self.done_,
-                                        best=_score_text(self.best_score_))
+                                        best=_score_text(self.best_score_),
+                                        running=self._running_text())
         self._bar.start()
         return self
 
@@ -141,6 +152,15 @@ class SearchProgress:
         self._bar = self._task = self._lines = self._origin = None
         self._self_started = False
 
+    def running(self, what: str) -> None:
+        """Record what the search starts evaluating now (shown on the bar)."""
+        self.running_ = what
+        if self._bar is not None:
+            self._bar.update(self._task, running=self._running_text())
+
+    def _running_text(self) -> str:
+        return f"now: {self.running_}" if self.running_ else ""
+
     def __call__(self, done, total, best, elapsed) -> None:
         """Record that ``done`` of ``total`` candidates are finished."""
         self.done_, self.total_ = int(done), total
@@ -148,12 +168,14 @@ class SearchProgress:
             best = float(best)
             self.best_score_ = best if math.isnan(self.best_score_) else max(
                 self.best_score_, best)
-        if not self.verbose:
+        if self.verbose == 0:
             return
         self._origin = time.monotonic() - elapsed  # the search's clock is the truth
         if not self.active:  # called without a ``with`` block: the bar ends with the search
             self._self_started = True
             self.start()
+            if not self.active:  # verbose=None away from a terminal
+                return
         if self._bar is not None:
             self._bar.update(self._task, completed=self.done_, total=total,
                              best=_score_text(self.best_score_))
@@ -288,7 +310,9 @@ def format_leaderboard(board: pd.DataFrame, max_rows: int | None = 20, title=Non
     for i, row in enumerate(shown.itertuples(index=False)):
         cells = dict(zip(shown.columns, map(str, row), strict=True))
         style = None
-        if errors.iloc[i]:
+        if str(errors.iloc[i]).startswith(NOT_RUN_PREFIX):
+            cells["score"], style = "not run", "dim"
+        elif errors.iloc[i]:
             notes.append(f"#{ranks[i] if ranks[i] is not None else i + 1} "
                          f"{cells.get('architecture', '')}: {errors.iloc[i]}")
             if cells.get("score") == "-":
@@ -296,6 +320,10 @@ def format_leaderboard(board: pd.DataFrame, max_rows: int | None = 20, title=Non
         elif ranks[i] == 1 and cells.get("score", "-") != "-":
             style = "bold green"
         table.add_row(*map(Text, cells.values()), style=style)  # Text: "[...]" is not markup
+    reasons = [str(e)[len(NOT_RUN_PREFIX):] for e in board.get("error", [])
+               if str(e).startswith(NOT_RUN_PREFIX)]
+    for reason in dict.fromkeys(reasons):
+        notes.append(f"{reasons.count(reason)} candidate(s) not run: {reason}")
     if len(shown) < n_rows:
         notes.append(f"{n_rows - len(shown)} more candidates not shown")
     if notes:
@@ -333,11 +361,52 @@ class Leaderboard(pd.DataFrame):
         except Exception:  # a reshaped board (transposed, aggregated): show it plainly
             return None
 
+    # the free-text columns that give way when a line is too wide
+    _SHRINKABLE = ("params", "error", "architecture")
+    _MIN_CELL = 12
+
     def __repr__(self) -> str:
         shown = self._display()
         if shown is None:
             return super().__repr__()
-        return shown.to_string(index=False, max_rows=pd.get_option("display.max_rows"))
+        import shutil
+
+        return self._fit_to_width(shown, shutil.get_terminal_size().columns)
+
+    @classmethod
+    def _fit_to_width(cls, shown: pd.DataFrame, width: int) -> str:
+        """``shown`` as text whose lines fit ``width`` characters where they can.
+
+        The free-text cells (parameters, errors, names) are cut short with "..."; the
+        numbers never are. The full values stay in the DataFrame.
+        """
+        def text(frame):
+            lines = frame.to_string(index=False, max_rows=pd.get_option(
+                "display.max_rows")).splitlines()
+            return [line.rstrip() for line in lines]
+
+        def capped(cap):
+            # every free-text cell at most ``cap`` characters (never under its floor)
+            frame = shown.copy()
+            for column in (c for c in cls._SHRINKABLE if c in shown):
+                room = max(cap, len(column), cls._MIN_CELL)
+                frame[column] = [str(v) if len(str(v)) <= room else str(v)[:room - 3] + "..."
+                                 for v in shown[column]]
+            return text(frame)
+
+        lines = text(shown)
+        if max(map(len, lines), default=0) <= width:
+            return "\n".join(lines)
+        low, high = 0, max((len(str(v)) for c in cls._SHRINKABLE if c in shown
+                            for v in shown[c]), default=0)
+        while low < high:  # the widest cap that fits (or the floor, if none does)
+            middle = (low + high + 1) // 2
+            if max(map(len, capped(middle)), default=0) <= width:
+                low = middle
+            else:
+                high = middle - 1
+        lines = capped(low)
+        return "\n".join(lines)
 
     def _repr_html_(self):
         shown = self._display()

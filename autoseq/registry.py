@@ -58,6 +58,10 @@ class Architecture:
         The grid this architecture contributes to a search by default.
     kind : {"deep", "baseline"}, default="deep"
         How the leaderboard labels it.
+    priority : int, default=50
+        Its place in the default search's order, lower first: an estimate of
+        accuracy per second of training relative to the other architectures.
+        Under a time budget the first ones are the ones that get trained.
 
     Examples
     --------
@@ -81,6 +85,7 @@ class Architecture:
     supports_masking: bool = False
     search_space: dict = {}
     kind: str = "deep"
+    priority: int = 50
 
     def __init__(self, **params):
         unknown = set(params) - set(self._get_param_names())

@@ -26,6 +26,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 from sklearn.exceptions import FitFailedWarning
 from sklearn.metrics import check_scoring, f1_score, make_scorer
@@ -35,6 +36,12 @@ from sklearn.utils.validation import check_is_fitted
 
 from autoseq import _backend, validation
 from autoseq.baselines import candidate_name, numeric_baselines
+from autoseq.budget import (
+    check_time_budget,
+    deadline_callback,
+    resolve_time_budget,
+    training_deadline,
+)
 from autoseq.ensemble import (
     EnsembleClassifier,
     EnsembleRegressor,
@@ -43,13 +50,20 @@ from autoseq.ensemble import (
     select_ensemble,
 )
 from autoseq.padding import SequencePadder
-from autoseq.progress import Leaderboard, SearchProgress
+from autoseq.progress import NOT_RUN_PREFIX, Leaderboard, SearchProgress
 from autoseq.registry import get_architecture, list_architectures
 from autoseq.scaling import SequenceScaler
 from autoseq.splitters import resolve_cv
 
 # small searched networks on small data converge in far fewer epochs at this rate
 SEARCH_LEARNING_RATE = 3e-3
+SEARCHES = ("auto", "grid", "halving")
+# search="auto" halves from this many trained candidates on: below it, halving's first
+# round would keep one or two of them anyway
+HALVING_FROM = 7
+# under a budget, candidates still training stop at this share of the time left at the
+# start of the search; the rest is the refit's
+SEARCH_SHARE = 0.85
 # rocket_ridge's closed-form ridge holds all features (n x 10,000) and solves an n x n
 # problem: past a few thousand sequences the ``rocket`` network (gradient descent) is the way
 ROCKET_RIDGE_MAX_SEQUENCES = 4000
@@ -57,23 +71,6 @@ ROCKET_RIDGE_MAX_SEQUENCES = 4000
 
 class SearchFailedError(ValueError):
     """Every candidate of a search failed; the message lists their errors."""
-
-
-def _deadline_callback(deadline: float):
-    from autoseq._backend import keras
-
-    class Deadline(keras().callbacks.Callback):
-        """Stop training once the search's time budget is spent."""
-
-        def __init__(self, deadline):
-            super().__init__()
-            self.deadline = deadline
-
-        def on_epoch_end(self, epoch, logs=None):
-            if time.time() > self.deadline:
-                self.model.stop_training = True
-
-    return Deadline(deadline)
 
 
 # -- out-of-fold predictions ride on the scores --------------------------------------
@@ -117,17 +114,34 @@ class OutOfFoldScorer:
         return score
 
 
+def is_trained(params: dict) -> bool:
+    """Whether a candidate trains a network (epochs), rather than replacing the model step
+    with a model fitted without a training loop (a baseline, ``rocket_ridge``)."""
+    return "model" not in params
+
+
 class CandidateSearch(GridSearchCV):
-    """GridSearchCV that evaluates candidates in batches, between which it can stop.
+    """GridSearchCV that evaluates candidates cheapest first, in batches between which it
+    can stop.
+
+    Candidates without a training loop (those that replace the ``model`` step:
+    baselines, closed-form models) run first, all in one batch, and are never
+    cut by the time budget. The trained candidates follow in the grid's order.
 
     Extra parameters
     ----------------
     time_budget : float, optional
-        Seconds after which no new batch of candidates is launched.
+        Seconds for the search and the refit of its winner: no trained
+        candidate starts once the time spent plus the estimated refit of the
+        current leader (its fold fit time scaled to all the rows) exceeds it.
     batch_size : int, default=1
-        Candidates evaluated per call (all their folds run in parallel).
+        Trained candidates evaluated per call (all their folds run in parallel).
     progress : callable, optional
         Called as ``progress(done, total, best_score, elapsed)`` after each batch.
+    best_possible : float, optional
+        The highest score the scoring can give (1.0 for accuracy). Once a
+        candidate reaches it, no trained candidate is started: it could at
+        most tie, and a tie goes to the candidate listed first.
 
     Extra attributes
     ----------------
@@ -135,8 +149,10 @@ class CandidateSearch(GridSearchCV):
         Candidates whose every fold failed, with the error text.
     partial_failures_ : dict
         Index in ``cv_results_`` -> error text, for candidates with some failed folds.
-    stopped_early_ : {None, "time_budget", "interrupted"}
+    stopped_early_ : {None, "time_budget", "unbeatable", "interrupted"}
     n_candidates_total_ : int
+    skipped_ : list of dict
+        Trained candidates not started because the search stopped early.
     oof_predictions_ : list
         Per row of ``cv_results_``, per fold: what an :class:`OutOfFoldScorer`
         attached to the score (None where nothing was). The rows line up with
@@ -145,12 +161,22 @@ class CandidateSearch(GridSearchCV):
     """
 
     def __init__(self, estimator, param_grid, *, scoring=None, n_jobs=None, cv=None,
-                 verbose=0, time_budget=None, batch_size=1, progress=None):
+                 verbose=0, time_budget=None, batch_size=1, progress=None,
+                 best_possible=None):
         super().__init__(estimator, param_grid, scoring=scoring, n_jobs=n_jobs, refit=False,
                          cv=cv, verbose=verbose, error_score=np.nan)
         self.time_budget = time_budget
         self.batch_size = batch_size
         self.progress = progress
+        self.best_possible = best_possible
+
+    def fit(self, X, y=None, **params):
+        # a refit trains on every row, a fold on its training rows: the cost ratio
+        train_sizes = ([len(train) for train, _ in self.cv]
+                       if isinstance(self.cv, (list, tuple)) and self.cv else [])
+        self._refit_scale = (len(X) / np.mean(train_sizes)) if train_sizes else 1.5
+        self._n_folds = len(train_sizes) or 3
+        return super().fit(X, y, **params)
 
     def _format_results(self, candidate_params, n_splits, out, more_results=None):
         # the last moment the scores are still the objects the scorer returned
@@ -168,17 +194,65 @@ class CandidateSearch(GridSearchCV):
         scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)
         return int(np.argmax(np.where(np.isfinite(scores), scores, -np.inf)))
 
+    def _batches(self, candidates):
+        """The free candidates as one batch, then the trained ones ``batch_size`` at a time."""
+        free = [c for c in candidates if not is_trained(c)]
+        trained = [c for c in candidates if is_trained(c)]
+        batches = [(False, free)] if free else []
+        size = max(1, int(self.batch_size))
+        return batches + [(True, trained[i:i + size]) for i in range(0, len(trained), size)]
+
+    def _refit_estimate(self, results) -> float:
+        """Seconds the refit of the current leader is expected to take."""
+        scores = np.asarray(results["mean_test_score"], dtype=float)
+        if not np.isfinite(scores).any():
+            return 0.0
+        fit_time = float(np.asarray(results["mean_fit_time"])[np.nanargmax(scores)])
+        return fit_time * getattr(self, "_refit_scale", 1.5) if np.isfinite(fit_time) else 0.0
+
+    def _candidate_cost(self, results) -> float | None:
+        """Seconds one more trained candidate is expected to take: the median over the
+        trained candidates so far of their folds' fit and score times (None before any)."""
+        trained = [i for i, p in enumerate(results["params"]) if is_trained(p)]
+        if not trained:
+            return None
+        per_fold = (np.asarray(results["mean_fit_time"], dtype=float)[trained]
+                    + np.asarray(results["mean_score_time"], dtype=float)[trained])
+        per_fold = per_fold[np.isfinite(per_fold)]
+        return float(np.median(per_fold)) * self._n_folds if per_fold.size else None
+
+    def _stop_reason(self, elapsed, best, reserve, next_cost=None):
+        """Why no further trained candidate may start, or None. ``next_cost`` is the
+        expected cost of the next batch; None when nothing trained has run yet, and then
+        a network of unknown cost starts only while half the budget is left."""
+        if self.best_possible is not None and np.isfinite(best) and best >= self.best_possible:
+            return "unbeatable"
+        if self.time_budget is None:
+            return None
+        needed = self.time_budget / 2 if next_cost is None else next_cost
+        if elapsed + needed + reserve >= self.time_budget:
+            return "time_budget"
+        return None
+
     def _run_search(self, evaluate_candidates):
         candidates = list(ParameterGrid(self.param_grid))
         self.n_candidates_total_ = len(candidates)
         self.failures_, self.partial_failures_ = [], {}
-        self.stopped_early_ = None
-        start, done, n_ok, best = time.monotonic(), 0, 0, np.nan
-        for i in range(0, len(candidates), self.batch_size):
-            if self.time_budget is not None and time.monotonic() - start > self.time_budget:
-                self.stopped_early_ = "time_budget"
-                break
-            batch = candidates[i:i + self.batch_size]
+        self.stopped_early_, self.skipped_ = None, []
+        start, done, n_ok, best, reserve, cost = time.monotonic(), 0, 0, np.nan, 0.0, None
+        parallel = max(1, effective_n_jobs(self.n_jobs))
+        batches = self._batches(candidates)
+        for b, (trained, batch) in enumerate(batches):
+            if trained:
+                next_cost = None if cost is None else (
+                    cost * len(batch) / min(parallel, len(batch) * self._n_folds))
+                self.stopped_early_ = self._stop_reason(time.monotonic() - start, best, reserve,
+                                                        next_cost)
+                if self.stopped_early_ is not None:
+                    self.skipped_ = [c for _, rest in batches[b:] for c in rest]
+                    break
+            if hasattr(self.progress, "running"):
+                self.progress.running(", ".join(dict.fromkeys(_describe(c) for c in batch)))
             try:
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always", FitFailedWarning)
@@ -190,12 +264,15 @@ class CandidateSearch(GridSearchCV):
                 self.failures_.extend((c, _error_text(str(exc))) for c in batch)
             except KeyboardInterrupt:
                 self.stopped_early_ = "interrupted"
+                self.skipped_ = [c for _, rest in batches[b:] for c in rest]
                 break
             else:
                 n_ok += len(batch)
                 scores = np.asarray(results["mean_test_score"], dtype=float)
                 if np.isfinite(scores).any():
                     best = np.nanmax(scores)
+                reserve = self._refit_estimate(results)
+                cost = self._candidate_cost(results)
                 messages = [str(w.message) for w in caught
                             if issubclass(w.category, FitFailedWarning)
                             or str(w.message).startswith("Scoring failed")]
@@ -314,10 +391,12 @@ class _AutoSeqBase(BaseEstimator):
 
     _task = "classification"
     _accepts_text = False
+    # the best score the default scoring can give (None: unbounded or never reached)
+    _best_possible_score = None
 
     def __init__(self, *, architectures=None, param_grid=None, cv=None, scoring=None,
-                 search="grid", max_epochs=80, time_budget=None, baselines=True,
-                 ensemble=True, n_jobs=None, random_state=None, verbose=0):
+                 search="auto", max_epochs=80, time_budget="auto", baselines=True,
+                 ensemble=True, n_jobs=None, random_state=None, verbose=None):
         self.architectures = architectures
         self.param_grid = param_grid
         self.cv = cv
@@ -375,8 +454,13 @@ class _AutoSeqBase(BaseEstimator):
                         f"Architecture '{arch.name}' does not support the task '{task}'; "
                         f"architectures that do: {', '.join(able)}."
                     )
-        if not names:
-            raise ValueError(f"No registered architecture supports the task '{task}'.")
+        if not names and self.architectures is None:
+            raise ValueError(f"No registered architecture supports the task '{task}' with "
+                             f"{input_kind} input; registered: "
+                             f"{', '.join(list_architectures()) or 'none'}.")
+        if not names and not self.baselines:
+            raise ValueError("Nothing to search: architectures=[] (baselines only) and "
+                             "baselines=False.")
         return names
 
     def _search_task(self, y):
@@ -434,6 +518,29 @@ class _AutoSeqBase(BaseEstimator):
     def _after_fit(self, X, y):
         pass
 
+    def _data_size(self, X) -> int:
+        """How many numbers (characters, for text) the training data holds: what the
+        default time budget grows with."""
+        if self._is_text(X):
+            return int(sum(len(x) for x in X))
+        if isinstance(X, np.ndarray):
+            return int(X.size)
+        return int(sum(np.size(x) for x in X))
+
+    def _resolve_search(self, grid) -> str:
+        """``search``, with "auto" read as halving for many trained candidates, else grid."""
+        if self.search != "auto":
+            return self.search
+        n_trained = sum(1 for c in ParameterGrid(grid) if is_trained(c))
+        return "halving" if n_trained >= HALVING_FROM else "grid"
+
+    def _best_possible(self):
+        """The score after which no trained candidate is worth starting: the default
+        scoring's maximum, in the default search only (named architectures all run)."""
+        if self.architectures is None and self.scoring is None:
+            return self._best_possible_score
+        return None
+
     # -- the search -----------------------------------------------------------------
     def _param_grid(self, X, y):
         grid = []
@@ -456,19 +563,23 @@ class _AutoSeqBase(BaseEstimator):
             if variable_length and not arch.supports_masking and "padder__padding" not in entry:
                 entry["padder__padding"] = ["post", "pre"]
             grid.append(entry)
-        closed_form = (self._closed_form_models(X, y)
-                       if self.baselines and self.architectures is None else [])
-        # listed first because a tie in CV score goes to the first candidate: on equal
-        # evidence, the model that fits in seconds
+        # the default search and architectures=[] (baselines only) include the closed-form
+        # candidates; naming architectures searches those alone (and the trivial baselines)
+        only_baselines = (isinstance(self.architectures, (list, tuple))
+                          and len(self.architectures) == 0)
+        closed_form = (self._closed_form_models(X, y) if self.baselines and (
+            self.architectures is None or only_baselines) else [])
+        # listed first because they run first and a tie in CV score goes to the first
+        # candidate: on equal evidence, the model that fits in seconds
         first = [{"model": closed_form}] if closed_form else []
-        return first + grid + self._extra_candidates(X, y)
+        if self.architectures is None:  # the default search: most value per second first
+            grid.sort(key=lambda entry: entry["model__architecture"][0].priority)
+        return first + self._extra_candidates(X, y) + grid
 
     def _check_params(self):
-        if self.search not in ("grid", "halving"):
-            raise ValueError(f"search must be 'grid' or 'halving'; got {self.search!r}.")
-        if self.time_budget is not None and not self.time_budget > 0:
-            raise ValueError(f"time_budget must be a positive number of seconds; got "
-                             f"{self.time_budget!r}.")
+        if self.search not in SEARCHES:
+            raise ValueError(f"search must be 'auto', 'grid' or 'halving'; got {self.search!r}.")
+        check_time_budget(self.time_budget)
         for name in ("baselines", "ensemble"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise TypeError(f"{name} must be True or False; got {getattr(self, name)!r}.")
@@ -492,9 +603,12 @@ class _AutoSeqBase(BaseEstimator):
         -------
         self
         """
+        started = time.monotonic()
         forget_fitted(self)
         self._check_params()
+        raw_X = X
         X, y = self._check_input(X, y)
+        budget = resolve_time_budget(self.time_budget, self._data_size(X))
         grid = self._param_grid(X, y)
         cv = resolve_cv(self.cv, y, classifier=self._task == "classification" and np.ndim(y) == 1,
                         n_samples=len(X), random_state=self.random_state)
@@ -504,22 +618,24 @@ class _AutoSeqBase(BaseEstimator):
         pipeline = Pipeline(self._preprocessing(X) + [("model", self._make_model(input_kind))])
         scorer = check_scoring(pipeline, scoring=self.scoring or self._default_scoring())
         searched = clone(pipeline)
-        if self.time_budget is not None:
-            searched.set_params(model__callbacks=[_deadline_callback(
-                time.time() + self.time_budget)])
-        progress = SearchProgress(time_budget=self.time_budget, verbose=self.verbose)
+        left = None if budget is None else budget - (time.monotonic() - started)
+        if left is not None and "model__callbacks" in searched.get_params():
+            searched.set_params(model__callbacks=[deadline_callback(
+                time.time() + SEARCH_SHARE * left)])
+        search_kind = self._resolve_search(grid)
+        progress = SearchProgress(time_budget=left, verbose=self.verbose)
         search_class = CandidateSearch
-        if self.search == "halving":
+        if search_kind == "halving":
             from autoseq.halving import HalvingCandidateSearch as search_class
         search = search_class(
             searched, grid, scoring=OutOfFoldScorer(scorer, self._oof_method), cv=splits,
-            n_jobs=self.n_jobs, time_budget=self.time_budget, progress=progress,
-            verbose=max(0, self.verbose - 1))
-        started = time.monotonic()
+            n_jobs=self.n_jobs, time_budget=left, progress=progress,
+            verbose=max(0, (self.verbose or 0) - 1), best_possible=self._best_possible())
+        search_started = time.monotonic()
         with progress:
             search.fit(X, y)
-        search_time = time.monotonic() - started
-        self._report_stop(search)
+        search_time = time.monotonic() - search_started
+        self._report_stop(search, budget)
 
         results = _with_failures(search)
         scores = np.asarray(results["mean_test_score"], dtype=float)
@@ -542,15 +658,18 @@ class _AutoSeqBase(BaseEstimator):
                 winner = ensemble_index
         _set_ranks(results, ensemble_index, outcome is not None and outcome.wins, best_single)
 
-        started = time.monotonic()
-        if winner == ensemble_index:
-            best = clone(outcome.estimator).fit(X, y)
-            residuals = outcome.residuals
-        else:
-            best = clone(pipeline).set_params(**clone(results["params"][winner], safe=False))
-            best.fit(X, y)
-            residuals = None if oof is None else self._residuals(oof[best_single], y_folds)
-        refit_time = time.monotonic() - started
+        refit_started = time.monotonic()
+        # the refit is inside the budget: networks stop training when it is spent
+        deadline = None if budget is None else time.time() + budget - (refit_started - started)
+        with training_deadline(deadline):
+            if winner == ensemble_index:
+                best = clone(outcome.estimator).fit(X, y)
+                residuals = outcome.residuals
+            else:
+                best = clone(pipeline).set_params(**clone(results["params"][winner], safe=False))
+                best.fit(X, y)
+                residuals = None if oof is None else self._residuals(oof[best_single], y_folds)
+        refit_time = time.monotonic() - refit_started
         # only now does the estimator become fitted: an interrupted refit leaves no half state
         self.best_estimator_ = best
         self.best_params_ = results["params"][winner]
@@ -564,17 +683,22 @@ class _AutoSeqBase(BaseEstimator):
             best if winner == ensemble_index else outcome.estimator)
         self.ensemble_refit_time_ = refit_time if winner == ensemble_index else None
         self.stopped_early_ = search.stopped_early_
+        self.time_budget_ = budget
+        self.search_ = search_kind
         self.n_splits_ = len(splits)
         self.scorer_ = scorer
         self.input_kind_ = input_kind
         self._training_data = f"{len(X)} texts"
         if input_kind == "numeric":
-            self.n_features_in_ = validation.n_channels(X)
+            # classifiers and regressors: a 2-D table's columns (as in scikit-learn), else
+            # channels, which predict checks; other tasks read X their own way: channels
+            samples = self._task in ("classification", "regression")
+            self.n_features_in_ = validation.record_features(self, raw_X if samples else X, X)
             steps = validation.lengths(X)
             steps = (str(steps[0]) if steps.min() == steps.max()
                      else f"{steps.min()} to {steps.max()}")
             self._training_data = (f"{len(X)} sequences x {steps} steps x "
-                                   f"{self.n_features_in_} channel(s)")
+                                   f"{self.n_channels_} channel(s)")
         self._calibrate(residuals)
         self._after_fit(X, y)
         if self.verbose:
@@ -610,6 +734,11 @@ class _AutoSeqBase(BaseEstimator):
             if self.verbose:
                 _say("no ensemble: it needs at least two candidates that finished every fold")
             return None
+        if len(selection.members) < 2:  # one member: the candidate itself, not an ensemble
+            if self.verbose:
+                _say(f"no ensemble: the selection kept one candidate only "
+                     f"({_describe(results['params'][selection.members[0]])})")
+            return None
         params = {"members": [results["params"][c] for c in selection.members],
                   "weights": [float(w) for w in selection.weights]}
         members = [(f"{_candidate_name(p)}_{c}", clone(pipeline).set_params(**clone(p, safe=False)))
@@ -622,20 +751,31 @@ class _AutoSeqBase(BaseEstimator):
         single = float(np.nanmean(fold_scores[best_single, 1:]))
         fit_time = float(sum(results["mean_fit_time"][c] for c in selection.members))
         return _EnsembleOutcome(params, selection.fold_scores, score, single,
-                                wins=len(selection.members) >= 2 and score > single,
+                                wins=score > single,
                                 estimator=estimator, fit_time=fit_time, residuals=residuals)
 
-    def _report_stop(self, search):
+    def _report_stop(self, search, budget=None):
+        n_run = len(search.cv_results_["params"])
         if search.stopped_early_ == "time_budget":
-            warnings.warn(
-                f"time_budget={self.time_budget}s was spent after "
-                f"{len(search.cv_results_['params'])} of {search.n_candidates_total_} "
-                "candidates; the rest were not tried. The best finished candidate is refitted.",
-                UserWarning, stacklevel=3)
+            setting = (f"time_budget='auto' ({budget:.0f}s)" if isinstance(self.time_budget, str)
+                       and budget is not None else f"time_budget={self.time_budget}s")
+            message = (f"{setting} was spent after {n_run} of "
+                       f"{search.n_candidates_total_} candidates; the rest were not tried (they "
+                       "are on the leaderboard as not run). The best finished candidate is "
+                       "refitted.")
+            if isinstance(self.time_budget, str):  # the default budget: expected, not a fault
+                if self.verbose:
+                    _say(message)
+            else:
+                warnings.warn(message, UserWarning, stacklevel=3)
+        elif search.stopped_early_ == "unbeatable" and self.verbose:
+            _say(f"a candidate scored the best possible cv score after {n_run} candidates; "
+                 f"the {len(search.skipped_)} trained candidates left could at most tie, so "
+                 "they were not trained")
         elif search.stopped_early_ == "interrupted":
             warnings.warn(
                 "Search interrupted: keeping the best of the "
-                f"{len(search.cv_results_['params'])} candidates finished so far and refitting "
+                f"{n_run} candidates finished so far and refitting "
                 "it on all the data (interrupt again to abandon the fit).",
                 UserWarning, stacklevel=3)
 
@@ -650,6 +790,10 @@ class _AutoSeqBase(BaseEstimator):
                 _say(f"the ensemble won: {outcome.score:.4f} on {folds} against "
                      f"{outcome.single_score:.4f} for the best single candidate "
                      f"({_describe(single)}) on the same folds")
+            elif outcome.score == outcome.single_score:
+                _say(f"the ensemble only tied the best single candidate ({_describe(single)}): "
+                     f"{outcome.score:.4f} on {folds}; the single candidate is kept (the "
+                     "ensemble is in ensemble_)")
             else:
                 _say(f"the best single candidate ({_describe(single)}) won: "
                      f"{outcome.single_score:.4f} on {folds} against {outcome.score:.4f} for "
@@ -664,6 +808,8 @@ class _AutoSeqBase(BaseEstimator):
             top = max(finished, key=lambda i: scores[i])
             _say(f"no deep model beat the baseline {name}: the best deep model, "
                  f"{_describe(results['params'][top])}, scored {scores[top]:.4f}")
+        elif self.stopped_early_ == "unbeatable":
+            pass  # said when the search stopped
         elif deep:
             _say(f"no deep model finished, so the baseline {name} is used")
         else:
@@ -673,7 +819,14 @@ class _AutoSeqBase(BaseEstimator):
     def predict(self, X):
         """Predict with the best pipeline (or the ensemble, when it won)."""
         check_is_fitted(self, "best_estimator_")
+        self._check_features(X)
         return self.best_estimator_.predict(X)
+
+    def _check_features(self, X):
+        """Refuse numeric X that does not match fit's (values, channels, a table's columns)."""
+        if (getattr(self, "input_kind_", None) == "numeric"
+                and self._task in ("classification", "regression")):
+            validation.check_features(self, X)
 
     def score(self, X, y):
         """Score of the best pipeline with the search's scoring (``scorer_``).
@@ -689,6 +842,7 @@ class _AutoSeqBase(BaseEstimator):
             Higher is better (error metrics are negated, as in scikit-learn).
         """
         check_is_fitted(self, "best_estimator_")
+        self._check_features(X)
         return self.scorer_(self.best_estimator_, X, y)
 
     def _persistence_summary(self) -> dict:
@@ -728,8 +882,15 @@ def _append_row(results, params, split_scores=None, fit_time=np.nan, error=""):
             results[key] = np.append(value, new)
 
 
+# the leaderboard's error text for the candidates a search stopped before
+NOT_RUN = {"time_budget": f"{NOT_RUN_PREFIX}the time budget was spent",
+           "unbeatable": f"{NOT_RUN_PREFIX}a finished candidate has the best possible score",
+           "interrupted": f"{NOT_RUN_PREFIX}the search was interrupted"}
+
+
 def _with_failures(search) -> dict:
-    """cv_results_ with an ``error`` column and one row per fully failed candidate."""
+    """cv_results_ with an ``error`` column, one row per fully failed candidate and one
+    per candidate the search stopped before."""
     results = {k: (list(v) if not isinstance(v, np.ndarray) else v)
                for k, v in search.cv_results_.items()}
     n = len(results["params"])
@@ -737,35 +898,59 @@ def _with_failures(search) -> dict:
                                 dtype=object)
     for params, error in search.failures_:
         _append_row(results, params, error=error)
+    for params in getattr(search, "skipped_", []):
+        _append_row(results, params, error=NOT_RUN[search.stopped_early_])
     _set_ranks(results)
     return results
 
 
 def _set_ranks(results, ensemble_index=None, ensemble_wins=False, best_single=None) -> None:
-    """Rank by mean score; an ensemble row ranks first exactly when it won.
+    """Rank by the score shown (``mean_test_score``), best first; unscored rows last.
 
-    The ensemble is scored on fewer folds than the single candidates, so its
-    place follows the same-fold comparison that decided the winner: first when
-    it won, never above the best single candidate when it lost.
+    Each row's score is its mean over the folds it was scored on (the
+    leaderboard's ``folds`` column): every fold for a single candidate, folds 2
+    and later for the ensemble, whose weights for a fold are chosen on the
+    folds before it. Ties keep the search's order (the first listed ranks
+    first, as it wins a tie). ``best_single``, where given, leads the single
+    candidates: the search's own rule chose it (halving: only its last round
+    may win), also where an early-round row of fewer epochs scored higher.
+    ``ensemble_wins`` does not move the ensemble: it ranks by its score like
+    any row (whether it became ``best_estimator_`` is decided on the same
+    folds as the best single candidate, see ``_select_ensemble``).
     """
     scores = np.asarray(results["mean_test_score"], dtype=float)
-    order = list(np.argsort(np.where(np.isfinite(scores), -scores, np.inf), kind="stable"))
+    key = np.where(np.isfinite(scores), -scores, np.inf)
+    order = [i for i in np.argsort(key, kind="stable") if i != ensemble_index]
     if best_single is not None:
-        # the search's own rule chose it (halving: only its last round may win), so it
-        # leads even where an early-round row of fewer epochs scored higher
         order.remove(best_single)
         order.insert(0, best_single)
     if ensemble_index is not None:
-        natural = order.index(ensemble_index)
-        order.remove(ensemble_index)
-        place = 0 if ensemble_wins else max(natural, order.index(best_single) + 1)
+        # before the first row it beats; after the rows it ties (they were listed first)
+        place = next((p for p, i in enumerate(order) if key[i] > key[ensemble_index]),
+                     len(order))
         order.insert(place, ensemble_index)
     rank = np.empty(len(scores), dtype=np.int32)
     rank[order] = np.arange(1, len(scores) + 1)
     results["rank_test_score"] = rank
 
 
+def _fold_text(scored) -> str:
+    """1-based fold numbers as ranges: ``"1-3"``, ``"2-3"``, ``"1, 3"``; ``"-"`` for none."""
+    folds = [k + 1 for k, ok in enumerate(scored) if ok]
+    if not folds:
+        return "-"
+    runs, start = [], folds[0]
+    for previous, k in zip(folds, folds[1:] + [None], strict=True):
+        if k != previous + 1:
+            runs.append(str(start) if start == previous else f"{start}-{previous}")
+            start = k
+    return ", ".join(runs)
+
+
 def _leaderboard(results) -> pd.DataFrame:
+    n_splits = sum(1 for k in results if k.startswith("split") and k.endswith("_test_score"))
+    splits = np.column_stack([np.asarray(results[f"split{k}_test_score"], dtype=float)
+                              for k in range(n_splits)]) if n_splits else None
     rows = []
     for i, params in enumerate(results["params"]):
         if "members" in params:
@@ -778,6 +963,10 @@ def _leaderboard(results) -> pd.DataFrame:
             "kind": _kind(params), "params": hyper,
             "mean_score": float(results["mean_test_score"][i]),
             "std_score": float(results["std_test_score"][i]),
+            # the folds behind mean_score (none when a failed fold left it NaN)
+            "folds": (_fold_text(np.isfinite(splits[i]))
+                      if splits is not None and np.isfinite(results["mean_test_score"][i])
+                      else "-"),
             "fit_time": float(results["mean_fit_time"][i]), "error": results["error"][i],
         })
     return Leaderboard(pd.DataFrame(rows).sort_values("rank").reset_index(drop=True))
@@ -822,7 +1011,8 @@ class AutoSeqClassifier(ClassifierMixin, _AutoSeqBase):
     architectures : list of str, optional
         Registry names (or :class:`~autoseq.Architecture` instances) to search;
         None searches every registered architecture that supports the task
-        (for per-step labels: those that return one vector per step).
+        (for per-step labels: those that return one vector per step); ``[]``
+        searches the baselines only (with ``rocket_ridge``).
     param_grid : dict, optional
         ``{architecture name: {hyperparameter: [values]}}`` replacing those
         architectures' default search spaces. Keys with ``__`` (e.g.
@@ -834,12 +1024,32 @@ class AutoSeqClassifier(ClassifierMixin, _AutoSeqBase):
         F1 (``"f1_samples"``, counting a sequence without labels that is
         predicted without labels as 1); for per-step labels the share of
         correctly labelled steps.
-    search : {"grid", "halving"}, default="grid"
+    search : {"auto", "grid", "halving"}, default="auto"
+        How the trained candidates are searched. "grid" cross-validates each
+        one fully; "halving" trains all of them briefly, then the best third
+        three times longer (successive halving over epochs, see
+        :mod:`autoseq.halving`); "auto" halves when there are 7 or more
+        trained candidates. Candidates without a training loop (baselines,
+        ``rocket_ridge``) always run first, once, and are never cut by the
+        budget. In the default search (``architectures=None``) the trained
+        candidates come in order of expected value per second
+        (:attr:`Architecture.priority`), and once a candidate reaches the
+        best possible score (accuracy 1.0) the rest are not trained: they
+        could at most tie, and a tie goes to the candidate listed first.
+        Candidates not run are on the leaderboard with the reason.
     max_epochs : int, default=80
         Epoch cap per fit; early stopping ends most fits sooner.
-    time_budget : float, optional
-        Seconds; once spent, no new candidate starts and running fits stop
-        at their next epoch end. The best finished candidate is refitted.
+    time_budget : "auto", float or None, default="auto"
+        Seconds for the whole ``fit``, the final refit included: no trained
+        candidate starts once the time spent plus the expected refit of the
+        current leader would pass it, candidates still training stop at
+        their next epoch end, and the refit stops training when the budget is
+        spent. "auto" is :func:`autoseq.budget.default_time_budget` of the
+        data's size (a minute for small data, one more per 250,000 numbers,
+        at most 30 minutes). None: no bound, every candidate runs, and a
+        fixed ``random_state`` gives the same result on every run. Under a
+        budget, which trained candidates get their turn depends on the
+        machine's speed, so results can differ between machines.
     baselines : bool, default=True
         Add the trivial reference (``majority``: the most frequent class, see
         :class:`autoseq.baselines.MajorityClassifier`) and, for text, TF-IDF +
@@ -860,13 +1070,16 @@ class AutoSeqClassifier(ClassifierMixin, _AutoSeqBase):
         not flattered by its own selection. It becomes ``best_estimator_``
         only when it beats the best single candidate on those same folds.
     n_jobs : int, optional
-        Parallel fits (joblib; works with Dask and Ray backends).
+        Parallel fits (joblib; works with a Dask backend, see docs/scale-out.md).
     random_state : int, optional
         Same value and data give the same leaderboard and predictions.
-    verbose : int, default=0
-        1 prints the label mode, the search's progress and which candidate
-        won (and says so plainly when no deep model beat a baseline); 2 adds
-        scikit-learn's own lines.
+    verbose : int, optional
+        None (default): a progress bar while searching when standard error is
+        a terminal, nothing otherwise (notebooks and logs stay clean). 0:
+        nothing. 1: the label mode, the search's progress (one line per
+        update when not on a terminal) and which candidate won (and says so
+        plainly when no deep model beat a baseline); 2 adds scikit-learn's
+        own lines.
     label_mode : {"auto", "single", "multilabel", "per_step"}, default="auto"
         How ``y`` is read. "auto": a 1-D ``y`` is one label per sequence; a
         2-D ``y`` whose second dimension equals the number of time steps of
@@ -889,13 +1102,18 @@ class AutoSeqClassifier(ClassifierMixin, _AutoSeqBase):
         candidates appear with NaN scores, the ensemble (if any) as the last
         row, with NaN on fold 1.
     leaderboard_ : pandas.DataFrame
-        One row per candidate, best first: rank, architecture, kind
-        ("deep", "baseline" or "ensemble"), params, mean_score, std_score,
-        fit_time, error.
+        One row per candidate, ranked by mean_score: rank, architecture,
+        kind ("deep", "baseline" or "ensemble"), params, mean_score,
+        std_score, folds (the validation folds the score is the mean of:
+        "2-3" for the ensemble, "-" for a candidate that did not run),
+        fit_time, error (why a candidate failed or did not run). The winner
+        is ``best_index_``: an ensemble that ranks first by its score on later
+        folds can still lose to the best single candidate on those folds.
     ensemble_ : EnsembleClassifier or None
         The ensemble: fitted (it is ``best_estimator_``) when it won,
         unfitted otherwise (``clone(ensemble_).fit(X, y)`` fits it); None when
-        fewer than two candidates finished every fold or ``ensemble=False``.
+        fewer than two candidates finished every fold, the selection kept a
+        single candidate, or ``ensemble=False``.
     ensemble_refit_time_ : float or None
         Seconds spent refitting the ensemble's members when it won.
     classes_ : ndarray
@@ -903,7 +1121,17 @@ class AutoSeqClassifier(ClassifierMixin, _AutoSeqBase):
         The reading of ``y`` that was used.
     search_time_, refit_time_ : float
         Seconds spent searching and refitting the winner.
-    stopped_early_ : {None, "time_budget", "interrupted"}
+    stopped_early_ : {None, "time_budget", "unbeatable", "interrupted"}
+        Why the search did not try every candidate ("unbeatable": one
+        reached the best possible score).
+    time_budget_ : float or None
+        The budget in seconds the fit ran under ("auto" resolved).
+    search_ : {"grid", "halving"}
+        The search that ran ("auto" resolved).
+    n_features_in_ : int
+        A 2-D table's columns (as in scikit-learn); else channels per step.
+    n_channels_ : int
+        Channels per step of the training sequences; predict checks it.
 
     Examples
     --------
@@ -917,10 +1145,12 @@ class AutoSeqClassifier(ClassifierMixin, _AutoSeqBase):
     """
 
     _accepts_text = True
+    _best_possible_score = 1.0  # accuracy, F1 and per-step accuracy alike
 
     def __init__(self, *, architectures=None, param_grid=None, cv=None, scoring=None,
-                 search="grid", max_epochs=80, time_budget=None, baselines=True,
-                 ensemble=True, n_jobs=None, random_state=None, verbose=0, label_mode="auto"):
+                 search="auto", max_epochs=80, time_budget="auto", baselines=True,
+                 ensemble=True, n_jobs=None, random_state=None, verbose=None,
+                 label_mode="auto"):
         super().__init__(architectures=architectures, param_grid=param_grid, cv=cv,
                          scoring=scoring, search=search, max_epochs=max_epochs,
                          time_budget=time_budget, baselines=baselines, ensemble=ensemble,
@@ -928,12 +1158,17 @@ class AutoSeqClassifier(ClassifierMixin, _AutoSeqBase):
         self.label_mode = label_mode
 
     def _check_input(self, X, y):
-        from autoseq.targets import infer_label_mode
+        from sklearn.utils.multiclass import check_classification_targets
+
+        from autoseq.targets import check_classes, infer_label_mode
 
         X, y = super()._check_input(X, y)
+        # scikit-learn's rule: "Unknown label type" for continuous or unreadable labels
+        check_classification_targets(y)
         n_steps = X.shape[1] if isinstance(X, np.ndarray) and X.ndim == 3 else None
         # resolved once for the whole search, so every fold and baseline reads y alike
         self._label_mode = infer_label_mode(y, n_steps, self.label_mode)
+        check_classes(y, self._label_mode, type(self).__name__)
         if self.verbose:
             _say(_label_mode_reason(self._label_mode, y, self.label_mode != "auto"))
         return X, y
@@ -996,6 +1231,7 @@ class AutoSeqClassifier(ClassifierMixin, _AutoSeqBase):
     def predict_proba(self, X):
         """Class probabilities from the best pipeline (per label for multi-label ``y``)."""
         check_is_fitted(self, "best_estimator_")
+        self._check_features(X)
         return self.best_estimator_.predict_proba(X)
 
     def __sklearn_tags__(self):
@@ -1010,7 +1246,8 @@ class AutoSeqRegressor(RegressorMixin, _AutoSeqBase):
 
     Same search as :class:`AutoSeqClassifier`, for one number (or a vector of
     numbers, 2-D ``y``) per sequence; targets are standardised inside each fit
-    and predictions returned in the original units. Default scoring is
+    and predictions returned in the original units. :meth:`score` is R^2, as for
+    every scikit-learn regressor; the search's scoring is
     ``"neg_root_mean_squared_error"`` (higher is better). The trivial baseline
     is the training mean (``mean``), and the default search of up to 4,000
     sequences tries :class:`~autoseq.RocketRidgeRegressor` (``rocket_ridge``);
@@ -1079,8 +1316,30 @@ baselines, ensemble, n_jobs, random_state, verbose
     def _make_ensemble(self, members, weights, residuals):
         return EnsembleRegressor(members, weights, calibration_residuals=residuals)
 
-    # the search's scoring, as GridSearchCV scores, not RegressorMixin's R^2
-    score = _AutoSeqBase.score
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination R^2 of :meth:`predict`, as every scikit-learn regressor.
+
+        ``cross_val_score``, ``Pipeline.score`` and other tools read ``score`` as
+        R^2. The search ranks its candidates by ``scoring`` instead (default
+        negated RMSE): ``best_score_``, the leaderboard's ``mean_score`` and
+        ``scorer_(self, X, y)`` use that.
+
+        Parameters
+        ----------
+        X : sequences
+        y : array-like of shape (n,) or (n, n_outputs)
+        sample_weight : array-like of shape (n,), optional
+
+        Returns
+        -------
+        float
+            1.0 for perfect predictions, 0.0 for predicting the mean of ``y``
+            (uniform average over outputs).
+        """
+        from sklearn.metrics import r2_score
+
+        check_is_fitted(self, "best_estimator_")
+        return float(r2_score(y, self.predict(X), sample_weight=sample_weight))
 
     def predict_interval(self, X, coverage=0.9):
         """Split-conformal prediction intervals around :meth:`predict`.
@@ -1124,5 +1383,6 @@ baselines, ensemble, n_jobs, random_state, verbose
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
+        tags.target_tags.multi_output = True  # a 2-D y: one column per output
         tags.non_deterministic = self.random_state is None
         return tags

@@ -87,9 +87,10 @@ def _names(grid):
 def test_baselines_join_the_grid_skipping_the_preprocessing():
     X, y = np.zeros((12, 6, 1)), np.arange(12) % 2
     grid = _grid(AutoSeqClassifier(architectures=["gru"]), X, y)
-    assert _names(grid) == ["gru", "majority"]
-    assert grid[-1]["scaler"] == grid[-1]["padder"] == ["passthrough"]
-    assert _names(_grid(AutoSeqRegressor(architectures=["gru"]), X, y * 1.5)) == ["gru", "mean"]
+    # baselines are listed (and run) first: they cost nothing and win a tie
+    assert _names(grid) == ["majority", "gru"]
+    assert grid[0]["scaler"] == grid[0]["padder"] == ["passthrough"]
+    assert _names(_grid(AutoSeqRegressor(architectures=["gru"]), X, y * 1.5)) == ["mean", "gru"]
 
 
 def test_baselines_false_leaves_out_the_references_and_rocket_unless_named():
@@ -104,11 +105,10 @@ def test_baselines_false_leaves_out_the_references_and_rocket_unless_named():
 
 
 def test_text_search_adds_tfidf_on_the_raw_strings():
-    pytest.importorskip("autoseq.text_baselines")
     docs = ["good film", "bad film", "good fun", "bad plot"] * 3
     grid = _grid(AutoSeqClassifier(architectures=["gru"]), docs, np.arange(12) % 2)
-    assert _names(grid) == ["gru", "majority", "tfidf_logistic"]
-    assert grid[-1]["tokenizer"] == ["passthrough"]
+    assert _names(grid) == ["majority", "tfidf_logistic", "gru"]
+    assert grid[0]["tokenizer"] == ["passthrough"]
 
 
 def test_a_baseline_that_wins_is_the_best_estimator_and_verbose_says_so(capsys):
@@ -120,8 +120,11 @@ def test_a_baseline_that_wins_is_the_best_estimator_and_verbose_says_so(capsys):
     model = reg.best_estimator_.named_steps["model"]
     assert isinstance(model, DummyRegressor)
     np.testing.assert_allclose(reg.predict(X[:3]), [y.mean()] * 3)
-    # score is the search's scoring (negated RMSE), not R^2
-    assert reg.score(X, y) == pytest.approx(-np.std(y))
+    # score is R^2, as in every scikit-learn regressor: the training mean scores 0 on its
+    # own data, and a shifted copy of y less; the search's scoring (negated RMSE) is scorer_
+    assert reg.score(X, y) == pytest.approx(0.0, abs=1e-9)
+    assert reg.score(X, y + 1) == pytest.approx(-1 / np.var(y))
+    assert reg.scorer_(reg, X, y) == pytest.approx(-np.std(y))
     err = capsys.readouterr().err
     assert "no deep model beat the baseline mean: the best deep model, tiny_pool" in err
 

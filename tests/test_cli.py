@@ -75,6 +75,25 @@ def test_help_is_instant_and_imports_no_tensorflow():
         assert command in shown.stdout
 
 
+@pytest.mark.parametrize("command, flags", [
+    ([], ["--debug"]), (["demo"], ["--full", "-q, --quiet"]), (["fit"], ["-q, --quiet"]),
+    (["predict"], ["--proba"]), (["info"], ["--load"]),
+])
+def test_help_shows_on_off_options_as_flags(command, flags):
+    shown = _run(*command, "--help")
+    assert shown.exit_code == 0, shown.output
+    assert "<bool>" not in shown.output and "BOOLEAN" not in shown.output
+    for flag in flags:
+        line = next(ln for ln in shown.output.splitlines() if ln.strip().startswith(flag))
+        assert line.split()[len(flag.split())] not in ("<bool>", "BOOLEAN", "true", "false")
+
+
+def test_an_on_off_flag_takes_no_value():
+    # `--quiet` is the whole option; a value after it is an extra argument, refused
+    result = _run("demo", "--quiet", "true")
+    assert result.exit_code == 2 and "unexpected extra argument" in result.output
+
+
 def test_architectures_lists_each_with_kind_and_tasks():
     result = _run("architectures")
     assert result.exit_code == 0
@@ -158,7 +177,7 @@ def test_parquet_without_pyarrow_says_what_to_install(tiny, tmp_path, monkeypatc
 
 
 def test_parquet_in_and_out(tiny, tmp_path):
-    pytest.importorskip("pyarrow", reason="Parquet needs pyarrow")
+    # pyarrow is in the dev extra (and in autoseq[parquet]): a missing one fails here
     pd.read_csv(tiny["test"]).to_parquet(tmp_path / "test.parquet")
     result = _run("predict", tiny["model"], tmp_path / "test.parquet", "--id-col", "series_id",
                   "--time-col", "step", "--out", tmp_path / "pred.parquet")
@@ -411,3 +430,19 @@ def test_demo():
     assert "leaderboard" in result.stdout and "rocket" in result.stdout
     accuracy = float(result.stdout.split("test accuracy: ")[1].split()[0])
     assert accuracy > 0.8
+
+
+@pytest.mark.parametrize("text, expected", [("auto", "auto"), ("none", None), ("NONE", None),
+                                            ("90", 90.0), ("2.5", 2.5)])
+def test_fit_reads_the_time_budget_as_the_estimators_do(text, expected):
+    from autoseq.cli import _time_budget
+
+    assert _time_budget(text) == expected
+
+
+@pytest.mark.parametrize("text", ["0", "-5", "soon"])
+def test_a_bad_time_budget_is_one_clear_line(text):
+    from autoseq.cli import CLIError, _time_budget
+
+    with pytest.raises(CLIError, match="--time-budget must be 'auto', 'none' or a positive"):
+        _time_budget(text)

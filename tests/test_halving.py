@@ -64,12 +64,13 @@ def test_rounds_keep_the_best_and_train_them_longer(data):
     assert search.rounds_ == [{"epochs": 2, "n_candidates": 5, "n_evaluated": 4},
                               {"epochs": 4, "n_candidates": 2, "n_evaluated": 2}]
     assert list(res["iter"]) == [0, 0, 0, 0, 1, 1]
-    assert list(res["n_resources"]) == [2, 2, 2, 0, 4, 4]
-    assert [p.get("model__epochs") for p in res["params"]] == [2, 2, 2, None, 4, 4]
+    # the epoch-free baseline runs first, then the trained candidates
+    assert list(res["n_resources"]) == [0, 2, 2, 2, 4, 4]
+    assert [p.get("model__epochs") for p in res["params"]] == [None, 2, 2, 2, 4, 4]
     # the survivors are the two best trained candidates of round 0
-    first = np.asarray(res["mean_test_score"][:3])
-    best_two = {id(res["params"][i]["model__architecture"]) for i in np.argsort(-first,
-                                                                                 kind="stable")[:2]}
+    first = np.asarray(res["mean_test_score"][1:4])
+    best_two = {id(res["params"][1 + i]["model__architecture"])
+                for i in np.argsort(-first, kind="stable")[:2]}
     assert {id(p["model__architecture"]) for p in res["params"][4:]} == best_two
     # the failed candidate never goes on, and is reported like in the grid search
     assert len(search.failures_) == 1

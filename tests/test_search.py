@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
-from test_ensemble import CheapClassifier
+from sklearn.metrics import accuracy_score
+from test_ensemble import CheapClassifier, _two_channel_data
 
 from autoseq import Architecture, AutoSeqClassifier, get_architecture
 from autoseq.baselines import MajorityClassifier
@@ -98,24 +99,38 @@ def fitted():
     return clf
 
 
-def test_out_of_fold_predictions_cost_no_extra_training(fitted):
-    assert fitted.ensemble_ is not None  # built from the predictions the folds made anyway
+class CheapWithNetwork(CheapClassifier):
+    """Two one-channel classifiers (a sure two-member ensemble) and a counted network."""
+
+    def _architecture_names(self, X, y):
+        return [CountingPool(units=4)]
+
+
+def test_out_of_fold_predictions_cost_no_extra_training():
+    X, _ = _two_channel_data(150)
+    y = (X.mean(axis=1).sum(axis=1) > 0).astype(int)  # each channel tells half of it
+    CountingPool.builds = 0
+    clf = CheapWithNetwork(ensemble=True, **FAST).fit(X, y)
+    assert len(clf.ensemble_.estimators) >= 2  # built from the predictions the folds made
     # two folds, plus one refit when the network is part of the winner
-    refits = "CountingPool" in str(fitted.best_params_)
-    assert BUILDS["fitted"] == 2 + refits
+    refits = "CountingPool" in str(clf.best_params_)
+    assert CountingPool.builds == 2 + refits
 
 
 def test_leaderboard_rows_and_kinds(fitted):
     board = fitted.leaderboard_
     assert list(board.columns) == ["rank", "architecture", "kind", "params", "mean_score",
-                                   "std_score", "fit_time", "error"]
+                                   "std_score", "folds", "fit_time", "error"]
     assert board["rank"].tolist() == list(range(1, len(board) + 1))
     kinds = dict(zip(board["architecture"], board["kind"], strict=True))
     assert kinds["tiny_pool"] == "deep" and kinds["majority"] == "baseline"
-    assert kinds["ensemble"] == "ensemble"
+    # a one-member "ensemble" would repeat its member: then there is no ensemble row
+    assert ("ensemble" in kinds) == (fitted.ensemble_ is not None)
     assert set(kinds.values()) <= {"deep", "baseline", "ensemble"}
-    # the leaderboard is the cv results, best first
-    assert board["mean_score"].iloc[0] == pytest.approx(fitted.best_score_)
+    # the leaderboard is the cv results, ranked by the score shown, on the folds shown
+    assert board["mean_score"].is_monotonic_decreasing
+    assert set(board["folds"]) <= {"1-2", "2"}  # the ensemble is scored on fold 2 only
+    assert (board["folds"] == "2").sum() == (board["kind"] == "ensemble").sum()
     assert fitted.best_params_ == fitted.cv_results_["params"][fitted.best_index_]
     assert len(fitted.cv_results_["error"]) == len(fitted.cv_results_["params"]) == len(board)
     # it prints as a table: compact parameters and score +- std
@@ -140,7 +155,7 @@ def test_fitted_search_predicts_and_scores(fitted):
     assert fitted.predict(X).shape == (len(X),)
     proba = fitted.predict_proba(X)
     assert proba.shape == (len(X), 2) and np.allclose(proba.sum(axis=1), 1)
-    assert 0 <= fitted.score(X, y) <= 1
+    assert fitted.score(X, y) == accuracy_score(y, fitted.predict(X))  # the search's scoring
     assert fitted.n_splits_ == 2 and fitted.n_features_in_ == 2
     assert fitted.classes_.tolist() == [0, 1]
 
@@ -190,7 +205,7 @@ def test_all_candidates_failing_raises_with_their_errors():
     assert not hasattr(clf, "best_estimator_") and not hasattr(clf, "leaderboard_")
 
 
-def test_time_budget_stops_launching_candidates_and_warns():
+def test_a_spent_time_budget_still_runs_the_baselines_and_lists_what_it_skipped():
     X, y = _data()
     clf = AutoSeqClassifier(architectures=["tiny_pool"], param_grid={"tiny_pool": {
         "units": [4, 5, 6]}}, time_budget=1e-3, **FAST)
@@ -201,8 +216,11 @@ def test_time_budget_stops_launching_candidates_and_warns():
     finally:
         unregister_architecture("tiny_pool")
     assert clf.stopped_early_ == "time_budget"
-    assert len(clf.cv_results_["params"]) == 1
-    assert clf.leaderboard_["architecture"].tolist() == ["tiny_pool"]
+    board = clf.leaderboard_
+    # the baseline ran first and won; the trained candidates are listed, not run
+    assert board["architecture"].tolist() == ["majority"] + ["tiny_pool"] * 3
+    assert np.isfinite(board["mean_score"].iloc[0]) and board["mean_score"][1:].isna().all()
+    assert (board["error"][1:] == "not run: the time budget was spent").all()
     assert clf.ensemble_ is None  # one finished candidate makes no ensemble
 
 
@@ -225,14 +243,15 @@ def test_keyboard_interrupt_keeps_the_best_finished_candidate():
     register_architecture(Interrupting)
     try:
         clf = AutoSeqClassifier(architectures=["interrupting"], param_grid={"interrupting": {
-            "units": [4, 6]}}, **FAST)
+            "units": [4, 6]}}, baselines=False, **FAST)
         with pytest.warns(UserWarning, match="Search interrupted: keeping the best of the 1"):
             clf.fit(X, y)
     finally:
         unregister_architecture("interrupting")
     assert clf.stopped_early_ == "interrupted"
     assert clf.best_params_["model__architecture__units"] == 4
-    assert clf.leaderboard_.shape[0] == 1
+    # the interrupted candidate is listed as not run
+    assert clf.leaderboard_["error"].tolist() == ["", "not run: the search was interrupted"]
     assert Interrupting.calls == 4  # two folds, the interrupted build, the refit
     assert clf.predict(X).shape == (len(X),)
 
@@ -260,8 +279,9 @@ def test_clone_and_params_follow_the_sklearn_contract(fitted):
 
 
 @pytest.mark.parametrize("param, value, error", [
-    ("search", "random", "search must be 'grid' or 'halving'; got 'random'"),
-    ("time_budget", -1, "time_budget must be a positive number"),
+    ("search", "random", "search must be 'auto', 'grid' or 'halving'; got 'random'"),
+    ("time_budget", -1, "time_budget must be 'auto', None .no bound. or a positive number"),
+    ("time_budget", "fast", "time_budget must be 'auto', None .no bound. or a positive number"),
     ("baselines", "yes", "baselines must be True or False; got 'yes'"),
     ("ensemble", None, "ensemble must be True or False; got None"),
     ("scoring", ["accuracy", "f1"], "scoring must be one metric"),

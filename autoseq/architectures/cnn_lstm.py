@@ -8,6 +8,8 @@ class CNNLSTM(Architecture):
     """Conv1D(filters, kernel_size, relu) -> MaxPooling1D(pool_size) -> LSTM(units)."""
 
     name = "cnn_lstm"
+
+    priority = 45
     tasks = frozenset({"classification", "regression", "forecasting", "anomaly", "generation"})
     search_space = {"filters": [32], "units": [32], "dropout": [0.0], "recurrent_dropout": [0.0]}
 

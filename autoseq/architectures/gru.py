@@ -9,5 +9,7 @@ class GRU(RecurrentArchitecture):
     """GRU(units) with input and recurrent dropout; ``layers`` stacks more."""
 
     name = "gru"
+
+    priority = 55
     cell = "GRU"
     search_space = {"units": [32], "dropout": [0.0], "recurrent_dropout": [0.0]}

@@ -9,6 +9,8 @@ class LSTMAttention(Architecture):
     """LSTM(units, return_sequences) -> dot-product self-attention -> per-step vectors."""
 
     name = "lstm_attention"
+
+    priority = 65
     tasks = RECURRENT_TASKS
     sequence_output = True
     supports_masking = True

@@ -18,6 +18,8 @@ class Rocket(Architecture):
     """
 
     name = "rocket"
+
+    priority = 10
     kind = "baseline"
     tasks = frozenset({"classification", "regression", "forecasting", "anomaly"})
     supports_masking = True

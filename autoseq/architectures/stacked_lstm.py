@@ -9,6 +9,8 @@ class StackedLSTM(Architecture):
     """LSTM(units, return_sequences) -> Dropout -> LSTM(units) -> Dropout -> Dense(dense_units)."""
 
     name = "stacked_lstm"
+
+    priority = 60
     tasks = RECURRENT_TASKS
     sequence_output = True
     supports_masking = True

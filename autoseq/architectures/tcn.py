@@ -11,6 +11,8 @@ class TCN(Architecture):
     """
 
     name = "tcn"
+
+    priority = 25
     tasks = frozenset(
         {"classification", "regression", "forecasting", "labelling", "anomaly", "generation"}
     )

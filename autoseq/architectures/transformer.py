@@ -9,6 +9,8 @@ class Transformer(Architecture):
     (multi-head self-attention and a feed-forward layer, each residual + LayerNorm)."""
 
     name = "transformer"
+
+    priority = 20
     tasks = frozenset(
         {"classification", "regression", "forecasting", "labelling", "anomaly", "generation"}
     )

@@ -68,6 +68,8 @@ class InceptionTime(Architecture):
     """
 
     name = "inception"
+
+    priority = 30
     tasks = frozenset({"classification", "regression", "forecasting"})
     search_space = {"n_filters": [16], "depth": [3, 6]}
 

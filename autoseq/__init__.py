@@ -32,6 +32,9 @@ _EXPORTS = {
     "load": "autoseq.persistence",
     "from_long": "autoseq.datasets",
     "load_dataset": "autoseq.datasets",
+    "load_series": "autoseq.datasets",
+    "load_stream": "autoseq.datasets",
+    "load_text": "autoseq.datasets",
     "WalkForwardSplit": "autoseq.splitters",
 }
 

@@ -1,5 +1,6 @@
-"""Data helpers: long-format tables to sequences, the bundled demo set, and the
-benchmark archive in ``../shared/data`` when it is present."""
+"""Data helpers: long-format tables to sequences, the small real data sets bundled
+with autoseq (one per problem kind), and the benchmark archive in ``../shared/data``
+when it is present."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-BUNDLED = {"gunpoint": "gunpoint"}
+# collections of sequences bundled with the package: lower-case name -> file stem
+BUNDLED = {"gunpoint": "gunpoint", "covid3month": "covid3month"}
+SERIES = ("airline",)
+STREAMS = ("kdd_tsad_135",)
 ARCHIVE_ENV = "AUTOSEQ_DATA"
 
 
@@ -90,11 +94,12 @@ def archive_path(name: str | None = None) -> Path | None:
 
 
 def load_dataset(name: str, split: str = "train"):
-    """Load a collection data set as ``(X, y)``.
+    """Load a collection data set as ``(X, y)``, on the archive's own train/test split.
 
-    ``"gunpoint"`` ships inside autoseq (the demo). The other UCR/UEA sets
-    (``"ItalyPowerDemand"``, ``"BasicMotions"``, ``"JapaneseVowels"``,
-    ``"Covid3Month"``) are read from the benchmark archive when it is present.
+    ``"gunpoint"`` (classification, 50 / 150 sequences of 150 steps) and
+    ``"covid3month"`` (regression, 140 / 61 sequences of 84 steps) ship inside
+    autoseq. The other UCR/UEA sets (``"ItalyPowerDemand"``, ``"BasicMotions"``,
+    ``"JapaneseVowels"``) are read from the benchmark archive when it is present.
 
     Parameters
     ----------
@@ -109,9 +114,7 @@ def load_dataset(name: str, split: str = "train"):
     if split not in ("train", "test"):
         raise ValueError(f"split must be 'train' or 'test'; got {split!r}.")
     if name.lower() in BUNDLED:
-        ref = resources.files("autoseq") / "_data" / f"{BUNDLED[name.lower()]}_{split}.csv.gz"
-        with resources.as_file(ref) as path:
-            df = pd.read_csv(path)
+        df = _bundled(f"{BUNDLED[name.lower()]}_{split}")
     else:
         folder = archive_path(name)
         if folder is None or not (folder / f"{split}.csv").is_file():
@@ -123,3 +126,102 @@ def load_dataset(name: str, split: str = "train"):
     target = "label" if "label" in df.columns else "target"
     X, y, _ = from_long(df, "series_id", "step", target)
     return X, y
+
+
+def load_series(name: str = "airline") -> pd.Series:
+    """Load a bundled series for forecasting.
+
+    ``"airline"``: monthly international airline passengers, 1949-1960 (144
+    values, Box & Jenkins), on a monthly ``PeriodIndex``. The usual test is
+    the last 12 months.
+
+    Parameters
+    ----------
+    name : {"airline"}
+
+    Returns
+    -------
+    pandas.Series
+
+    Examples
+    --------
+    >>> from autoseq.datasets import load_series
+    >>> y = load_series("airline")
+    >>> len(y), str(y.index[0]), int(y.iloc[0])
+    (144, '1949-01', 112)
+    """
+    if name.lower() not in SERIES:
+        raise ValueError(f"Unknown series {name!r}; bundled: {', '.join(SERIES)}.")
+    df = _bundled(name.lower())
+    index = pd.PeriodIndex(df["Date"], freq="M", name="month")
+    return pd.Series(df["Passengers"].to_numpy(dtype=float), index=index, name="passengers")
+
+
+def load_stream(name: str = "kdd_tsad_135", split: str = "test"):
+    """Load a bundled labelled stream for anomaly detection.
+
+    ``"kdd_tsad_135"``: series 135 of the UCR anomaly archive (KDD Cup 2021):
+    1,200 anomaly-free training points and a 7,501-point test stream with one
+    labelled anomalous stretch. The archive's score: the lowest anomaly score
+    lies within 100 rows of the labelled stretch.
+
+    Parameters
+    ----------
+    name : {"kdd_tsad_135"}
+    split : {"train", "test"}
+
+    Returns
+    -------
+    stream : pandas.Series
+        One value per row.
+    is_anomaly : ndarray of bool
+        The label of each row (all False in the training part).
+
+    Examples
+    --------
+    >>> from autoseq.datasets import load_stream
+    >>> stream, is_anomaly = load_stream("kdd_tsad_135", "test")
+    >>> len(stream), int(is_anomaly.sum()) > 0
+    (7501, True)
+    """
+    if name.lower() not in STREAMS:
+        raise ValueError(f"Unknown stream {name!r}; bundled: {', '.join(STREAMS)}.")
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test'; got {split!r}.")
+    df = _bundled(f"{name.lower()}_{split}")
+    return (pd.Series(df["value"].to_numpy(dtype=float), name="value"),
+            df["is_anomaly"].to_numpy().astype(bool))
+
+
+def load_text(n_characters: int | None = None) -> str:
+    """Real English prose for next-token models: the descriptions of scikit-learn's
+    bundled data sets (iris, wine, breast cancer, diabetes, digits, linnerud), with
+    white space folded; about 13,000 characters.
+
+    Parameters
+    ----------
+    n_characters : int, optional
+        Keep the first ``n_characters`` only.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from autoseq.datasets import load_text
+    >>> len(load_text(5000))
+    5000
+    """
+    from sklearn import datasets
+
+    loaders = (datasets.load_iris, datasets.load_wine, datasets.load_breast_cancer,
+               datasets.load_diabetes, datasets.load_digits, datasets.load_linnerud)
+    text = " ".join(" ".join(loader().DESCR.split()) for loader in loaders)
+    return text if n_characters is None else text[:n_characters]
+
+
+def _bundled(stem: str) -> pd.DataFrame:
+    ref = resources.files("autoseq") / "_data" / f"{stem}.csv.gz"
+    with resources.as_file(ref) as path:
+        return pd.read_csv(path)

@@ -44,11 +44,14 @@ def render() -> str:
     memory, _ = _get("memory")
     scaleout, _ = _get("scaleout")
     accuracy = _accuracy_rows()
+    defaults, _ = _get("defaults")
     topics = [(name, r["machine"]) for name, r in (
         ("predict latency", latency), ("training overhead", training), ("search time", search),
-        ("memory", memory), ("scale-out", scaleout)) if r and "machine" in r]
+        ("memory", memory), ("scale-out", scaleout), ("default fit", defaults))
+        if r and "machine" in r]
     topics += [(f"accuracy: {r['dataset']}", r["machine"]) for r in accuracy if "machine" in r]
     parts.append(_summary(latency, training, search, memory, accuracy))
+    parts.append(_defaults(defaults))
     parts.append(_latency(latency))
     parts.append(_training(training))
     parts.append(_search(search))
@@ -177,6 +180,53 @@ def _summary(latency, training, search, memory, accuracy):
             a, m = r["autoseq"]["score"], r["minirocket"]["score"]
             rows.append(f"| {r['dataset']} test RMSE <= MiniRocket's | {a:.4f} vs {m:.4f} | "
                         f"{'yes' if a <= m else 'no'} |")
+    return "\n".join(rows) + "\n"
+
+
+_METRIC = {"accuracy": "test accuracy", "rmse": "test RMSE", "mape": "MAPE % (last 12)",
+           "hit": "lowest score in label +-100"}
+
+
+def _cell(entry, metric):
+    if not entry:
+        return "-"
+    if "skipped" in entry or "error" in entry:
+        return entry.get("skipped") or entry.get("error")
+    score = entry["score"]
+    text = {"accuracy": f"{score:.3f}", "rmse": f"{score:.4f}", "mape": f"{score:.2f}",
+            "hit": ("hit" if score else "miss") + (f" (row {entry['lowest_row']})"
+                                                   if "lowest_row" in entry else "")}[metric]
+    return text + (f", {entry['fit_s']:.1f}s" if "fit_s" in entry else "")
+
+
+def _defaults(r):
+    if not r:
+        return ("## Default fit\n\nNot run yet (`python benchmarks/run.py --only defaults`).\n")
+    rows = ["## Default fit", "",
+            f"Every AutoSeq estimator with no settings (`time_budget='auto'`), in a fresh "
+            f"process, fitted on the train part and scored on the test part "
+            f"(`python benchmarks/defaults.py`, {r.get('date', '?')}). Fit times are wall "
+            "time of `fit` including TensorFlow's import; the budget is the automatic one. "
+            "Beside it, in the same run: the best baseline (the same estimator with "
+            "`architectures=[]`), MiniRocket (aeon) for collections, seasonal naive for "
+            "the forecast.", "",
+            "| data | estimator | metric | autoseq (score, fit) | budget | winner | "
+            "candidates run | best baseline | MiniRocket / seasonal naive |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    for name, row in r["rows"].items():
+        if "autoseq" not in row:
+            rows.append(f"| {name} | {row.get('estimator', '')} | | "
+                        f"{row.get('skipped') or row.get('error')} | | | | | |")
+            continue
+        metric, auto = row["metric"], row["autoseq"]
+        reference = row.get("minirocket") or row.get("seasonal_naive")
+        budget = auto.get("time_budget")
+        rows.append(
+            f"| {name} | {row['estimator']} | {_METRIC[metric]} | {_cell(auto, metric)} | "
+            f"{'-' if budget is None else f'{budget:.0f}s'} | {auto['winner']} "
+            f"({auto['winner_kind']}) | {auto['n_run']} of {auto['n_candidates']}"
+            f"{', stopped: ' + auto['stopped_early'] if auto.get('stopped_early') else ''} | "
+            f"{_cell(row.get('best_baseline'), metric)} | {_cell(reference, metric)} |")
     return "\n".join(rows) + "\n"
 
 

@@ -24,7 +24,8 @@ except ModuleNotFoundError:  # run as a script
     import report
     from _common import HERE, ROOT
 
-TOPICS = ["latency", "training_overhead", "search_time", "memory", "scaleout", "accuracy"]
+TOPICS = ["defaults", "latency", "training_overhead", "search_time", "memory", "scaleout",
+          "accuracy"]
 
 
 def main(argv=None) -> int:

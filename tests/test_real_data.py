@@ -16,7 +16,8 @@ def test_regressor_fits_2d_univariate_covid3month_and_predicts_one_number_each()
     reg = AutoSeqRegressor(architectures=["gru"], max_epochs=2, cv=2, random_state=0).fit(X, y)
     pred = reg.predict(X_test)
     assert pred.shape == (len(y_test),) and np.isfinite(pred).all()
-    assert reg.n_features_in_ == 1
+    # a 2-D table's columns are its features, as in scikit-learn; the sequences have 1 channel
+    assert reg.n_features_in_ == 84 and reg.n_channels_ == 1
     assert {"gru", "mean"} <= set(reg.leaderboard_["architecture"])
 
 

@@ -239,6 +239,8 @@ class AutoSeqForecaster(_AutoSeqBase):
     n_splits_ : int
     search_time_, refit_time_ : float
     stopped_early_ : {None, "time_budget", "interrupted"}
+    time_budget_ : float or None
+        The budget in seconds the fit ran under ("auto" resolved).
 
     Examples
     --------
@@ -458,6 +460,7 @@ class AutoSeqForecaster(_AutoSeqBase):
         self.search_time_ = search_time
         self.refit_time_ = refit_time
         self.stopped_early_ = next((r.stopped for r in runs if r.stopped), None)
+        self.time_budget_ = setting.budget
         self.n_splits_ = len(folds)
         self.season_length_ = season
         self.lookbacks_ = searched

@@ -64,6 +64,8 @@ HALVING_FROM = 7
 # under a budget, candidates still training stop at this share of the time left at the
 # start of the search; the rest is the refit's
 SEARCH_SHARE = 0.85
+# the refit reserved for is the slowest of this many best candidates (ensemble members)
+REFIT_CANDIDATES = 3
 # rocket_ridge's closed-form ridge holds all features (n x 10,000) and solves an n x n
 # problem: past a few thousand sequences the ``rocket`` network (gradient descent) is the way
 ROCKET_RIDGE_MAX_SEQUENCES = 4000
@@ -203,12 +205,16 @@ class CandidateSearch(GridSearchCV):
         return batches + [(True, trained[i:i + size]) for i in range(0, len(trained), size)]
 
     def _refit_estimate(self, results) -> float:
-        """Seconds the refit of the current leader is expected to take."""
+        """Seconds the refit of what may win is expected to take: the slowest of the
+        REFIT_CANDIDATES best so far (an ensemble refits several), scaled to all rows."""
         scores = np.asarray(results["mean_test_score"], dtype=float)
-        if not np.isfinite(scores).any():
+        finished = np.flatnonzero(np.isfinite(scores))
+        if not finished.size:
             return 0.0
-        fit_time = float(np.asarray(results["mean_fit_time"])[np.nanargmax(scores)])
-        return fit_time * getattr(self, "_refit_scale", 1.5) if np.isfinite(fit_time) else 0.0
+        best = finished[np.argsort(-scores[finished], kind="stable")[:REFIT_CANDIDATES]]
+        fit_times = np.asarray(results["mean_fit_time"], dtype=float)[best]
+        fit_times = fit_times[np.isfinite(fit_times)]
+        return float(fit_times.max()) * self._refit_scale if fit_times.size else 0.0
 
     def _candidate_cost(self, results) -> float | None:
         """Seconds one more trained candidate is expected to take: the median over the

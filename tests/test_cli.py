@@ -422,7 +422,7 @@ def test_basic_motions_end_to_end(tmp_path):
         "step, dim_0, dim_1, dim_2, dim_3, dim_4, dim_5, label."]
 
 
-@pytest.mark.slow
+@pytest.mark.defaults
 def test_demo():
     result = _shell("demo", "--quiet")
     assert result.returncode == 0, result.stderr

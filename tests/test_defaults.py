@@ -147,6 +147,9 @@ def test_no_candidate_starts_when_the_leaders_refit_would_not_fit_in_the_budget(
     results = _results([20.0, 1.0], [0.9, 0.5], [net, {"model": "m"}])
     reserve = search._refit_estimate(results)
     assert reserve == pytest.approx(30.0)  # the leader's fold fit, scaled to all rows
+    # a slow runner-up may join an ensemble's refit; the fourth best may not
+    assert search._refit_estimate(_results([1.0, 8.0, 2.0, 50.0], [0.9, 0.8, 0.7, 0.1],
+                                           [net] * 4)) == pytest.approx(12.0)
     cost = search._candidate_cost(results)
     assert cost == pytest.approx(40.0)  # one more network: its folds, one after another
     assert search._stop_reason(5.0, 0.9, reserve, 10.0) is None

@@ -116,7 +116,7 @@ def test_per_step_labels_end_to_end():
     assert clf.score(X, y) == pytest.approx(np.mean(clf.predict(X) == y))
 
 
-@pytest.mark.slow
+@pytest.mark.defaults
 def test_default_classifier_finds_planted_motifs(tmp_path):
     X, y = motif_set(200)
     clf = AutoSeqClassifier(random_state=0).fit(X, y)

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-archive = pytest.importorskip("benchmarks.archive")
+from benchmarks import archive  # noqa: E402  (a missing module is an error, not a skip)
 
 
 @pytest.fixture

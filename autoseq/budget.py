@@ -24,11 +24,13 @@ import contextvars
 import numbers
 import time
 
-# the default budget: a minute, plus a minute per BUDGET_VALUES_PER_MINUTE numbers of
-# training data, at most MAX_AUTO_BUDGET seconds
+# the default budget: a minute for up to BUDGET_VALUES_PER_MINUTE numbers of training data,
+# proportionally more beyond, at most MAX_AUTO_BUDGET seconds
 MIN_AUTO_BUDGET = 60.0
 BUDGET_VALUES_PER_MINUTE = 250_000
 MAX_AUTO_BUDGET = 1800.0
+# the share of a budget kept for the work after the final refit's training stops
+FINISH_MARGIN = 0.03
 
 _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "autoseq_training_deadline", default=None)
@@ -37,8 +39,8 @@ _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
 def default_time_budget(n_values: int) -> float:
     """Seconds the default search of ``n_values`` training numbers may take.
 
-    One minute, plus one minute per 250,000 numbers (sequences x steps x
-    channels, or tokens), at most 30 minutes.
+    One minute for up to 250,000 numbers (sequences x steps x channels, or
+    tokens), one minute per 250,000 numbers beyond that, at most 30 minutes.
 
     Parameters
     ----------
@@ -53,12 +55,26 @@ def default_time_budget(n_values: int) -> float:
     --------
     >>> from autoseq.budget import default_time_budget
     >>> default_time_budget(50 * 150)          # GunPoint: 50 sequences x 150 steps
-    61.8
+    60.0
+    >>> default_time_budget(1_000_000)
+    240.0
     >>> default_time_budget(10**9)
     1800.0
     """
-    seconds = MIN_AUTO_BUDGET + 60.0 * max(0, int(n_values)) / BUDGET_VALUES_PER_MINUTE
+    seconds = max(MIN_AUTO_BUDGET, 60.0 * max(0, int(n_values)) / BUDGET_VALUES_PER_MINUTE)
     return round(min(MAX_AUTO_BUDGET, seconds), 1)
+
+
+def training_end(started: float, budget: float | None) -> float | None:
+    """The ``time.time()`` at which training must stop for ``fit`` to end within
+    ``budget`` seconds of ``started`` (a ``time.monotonic()`` value).
+
+    Training ends :data:`FINISH_MARGIN` of the budget early: the work after the
+    last network stops (calibration, the report) fits in that margin.
+    """
+    if budget is None:
+        return None
+    return time.time() + budget * (1.0 - FINISH_MARGIN) - (time.monotonic() - started)
 
 
 def check_time_budget(time_budget) -> None:

@@ -33,7 +33,12 @@ from sklearn.model_selection import ParameterGrid, check_cv
 from sklearn.utils.validation import check_is_fitted
 
 from autoseq.backtest import METRICS, assemble_backtest, forecast_errors, seasonal_scale
-from autoseq.budget import deadline_callback, resolve_time_budget, training_deadline
+from autoseq.budget import (
+    deadline_callback,
+    resolve_time_budget,
+    training_deadline,
+    training_end,
+)
 from autoseq.ensemble import EnsembleRegressor
 from autoseq.forecast_baselines import (
     COMBINATION,
@@ -444,8 +449,7 @@ class AutoSeqForecaster(_AutoSeqBase):
         started = time.monotonic()
         best = _estimator_for(pipeline, results["params"][winner])
         # a network refit stops at the budget's end (the search left it its share)
-        deadline = (None if setting.budget is None
-                    else time.time() + max(setting.budget - (started - fit_started), 0.0))
+        deadline = training_end(fit_started, setting.budget)
         with training_deadline(deadline):
             best.fit(design.samples, design.targets)
         refit_time = time.monotonic() - started

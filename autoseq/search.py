@@ -41,6 +41,7 @@ from autoseq.budget import (
     deadline_callback,
     resolve_time_budget,
     training_deadline,
+    training_end,
 )
 from autoseq.ensemble import (
     EnsembleClassifier,
@@ -666,7 +667,7 @@ class _AutoSeqBase(BaseEstimator):
 
         refit_started = time.monotonic()
         # the refit is inside the budget: networks stop training when it is spent
-        deadline = None if budget is None else time.time() + budget - (refit_started - started)
+        deadline = training_end(started, budget)
         with training_deadline(deadline):
             if winner == ensemble_index:
                 best = clone(outcome.estimator).fit(X, y)

@@ -270,7 +270,7 @@ def _load_builtins() -> None:
     global _BUILTINS_LOADED
     if not _BUILTINS_LOADED:
         _BUILTINS_LOADED = True
-        import autoseq.architectures  # noqa: F401  (registers the catalogue)
+        import autoseq.networks.architectures  # noqa: F401  (registers the catalogue)
 
 
 def _load_plugins() -> None:

@@ -3,7 +3,7 @@
 
 A plugin author runs :func:`check_architecture` on a new
 :class:`~autoseq.Architecture` before publishing it. Each check builds the body
-the way autoseq does (:func:`autoseq.network.build_model`: input side, body,
+the way autoseq does (:func:`autoseq.networks.build.build_model`: input side, body,
 task head) on tiny data, so a body that passes works inside ``SeqClassifier``,
 ``SeqRegressor`` and the searches for every task it declares. A violation
 raises :class:`ArchitectureContractError`, an ``AssertionError`` whose message
@@ -189,7 +189,7 @@ def _copy(arch: Architecture, **params) -> Architecture:
 # -- the task matrix ----------------------------------------------------------------
 def _head(task):
     """(HeadSpec, loss) for a task, as autoseq's estimators would choose them."""
-    from autoseq.network import HeadSpec
+    from autoseq.networks.build import HeadSpec
 
     if task == "classification":
         return HeadSpec("softmax", N_CLASSES), "sparse_categorical_crossentropy"
@@ -243,7 +243,7 @@ def _expected_shape(head, n, steps):
 
 
 def _build(arch, check, task, input_kind, *, n_steps=None, context=""):
-    from autoseq.network import build_model
+    from autoseq.networks.build import build_model
 
     head, loss = _head(task)
     if task == "anomaly":
@@ -688,7 +688,7 @@ def check_architecture(arch, *, tasks=None) -> list[str]:
     """Check that an architecture plugin honours autoseq's contract.
 
     The architecture's body is built the way autoseq builds it (input side,
-    body, task head; :func:`autoseq.network.build_model`) on tiny data --
+    body, task head; :func:`autoseq.networks.build.build_model`) on tiny data --
     batches of 4 sequences of 6 to 10 steps and 2 channels, some padded -- for
     every task it declares, trained for one step, checked for output shapes and
     finite values, saved and reloaded. Every point of its default search space

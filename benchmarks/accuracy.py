@@ -85,7 +85,7 @@ def autoseq_default(task, X_train, y_train, X_test, y_test, time_budget=None):
 
 def run_one(name: str, quick: bool = False) -> dict:
     """One data set: MiniRocket and the default AutoSeq estimator, in this process."""
-    from autoseq.datasets import load_dataset
+    from autoseq.io.datasets import load_dataset
 
     task = "regression" if name in REGRESSION else "classification"
     X_train, y_train = load_dataset(name, "train")
@@ -106,7 +106,7 @@ def run_one(name: str, quick: bool = False) -> dict:
 
 def run(quick: bool = False, names=None) -> dict:
     """Every data set (or ``names``); each row is saved as soon as it is done."""
-    from autoseq.datasets import archive_path, load_dataset
+    from autoseq.io.datasets import archive_path, load_dataset
 
     if archive_path() is None:
         return {"skipped": "../shared/data (or $AUTOSEQ_DATA) not found"}

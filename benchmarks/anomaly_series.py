@@ -282,8 +282,8 @@ def chance(labels: np.ndarray, tol: int) -> float:
 
 def run_one(series: dict, *, quick: bool = False) -> dict:
     from autoseq import AutoSeqAnomalyDetector
-    from autoseq.anomaly import default_window_lengths
-    from autoseq.anomaly_baselines import MatrixProfileDetector
+    from autoseq.automl.detector import default_window_lengths
+    from autoseq.baselines.anomaly import MatrixProfileDetector
 
     values, labels, n = series["values"], series["labels"], len(series["values"])
     train = values[:series["train_end"]] if series["train_end"] else values

@@ -447,7 +447,7 @@ def published_figures(path: Path | None = None) -> dict[str, dict]:
     """
     import pandas as pd
 
-    from autoseq.datasets import archive_path
+    from autoseq.io.datasets import archive_path
 
     if path is None:
         root = archive_path()

@@ -61,7 +61,7 @@ def search_loop(X, y, n):
     from sklearn.pipeline import Pipeline
 
     from autoseq import SeqClassifier, SequenceScaler, get_architecture
-    from autoseq.search import CandidateSearch
+    from autoseq.automl.search import CandidateSearch
 
     rss, objects = [], []
     pipe = Pipeline([("scaler", SequenceScaler()),

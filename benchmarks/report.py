@@ -337,7 +337,7 @@ def _scaleout(r):
     rows += ["", "On 2 cores two workers can at best halve the time; a real cluster scales "
              "with its workers. \"folds only\" is search.py as it is (one candidate per batch, "
              "so at most `n_splits` fits run at once); \"candidates batched\" sizes batches with "
-             "`autoseq.distributed.candidate_batch_size`.", ""]
+             "`autoseq.model_selection.distributed.candidate_batch_size`.", ""]
     return "\n".join(rows)
 
 

@@ -7,11 +7,11 @@ The same AutoSeqClassifier grid (GRU and LSTM x 8 and 16 units, stratified
 * in 2 local processes (``n_jobs=2``, joblib's loky backend), as search.py does
   today (one candidate per batch: only its folds run in parallel) and with
   candidates batched to fill the workers
-  (:func:`autoseq.distributed.candidate_batch_size`, the change proposed for
+  (:func:`autoseq.model_selection.distributed.candidate_batch_size`, the change proposed for
   search.py);
 * on a Dask LocalCluster of 2 worker processes x 1 thread
   (``joblib.parallel_backend("dask", scatter=[X, y])``, TensorFlow capped at one
-  thread per task by :func:`autoseq.distributed.setup_dask`), batched.
+  thread per task by :func:`autoseq.model_selection.distributed.setup_dask`), batched.
 
 Wall times include the refit of the best candidate (always local); the CV
 scores of the runs are compared to show they are the same search.
@@ -39,8 +39,8 @@ except ModuleNotFoundError:  # run as a script
 @contextlib.contextmanager
 def batched_candidates():
     """search.py with the proposed change: batch size from n_jobs and the joblib backend."""
-    from autoseq.distributed import candidate_batch_size
-    from autoseq.search import CandidateSearch
+    from autoseq.automl.search import CandidateSearch
+    from autoseq.model_selection.distributed import candidate_batch_size
 
     original = CandidateSearch._run_search
 
@@ -74,8 +74,8 @@ def run(quick: bool = False) -> dict:
     import joblib
     from sklearn.model_selection import StratifiedKFold
 
-    from autoseq.datasets import archive_path, load_dataset
-    from autoseq.distributed import prepare_data, setup_dask
+    from autoseq.io.datasets import archive_path, load_dataset
+    from autoseq.model_selection.distributed import prepare_data, setup_dask
 
     if archive_path("ItalyPowerDemand") is None:
         return {"skipped": "../shared/data/ItalyPowerDemand not found"}

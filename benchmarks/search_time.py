@@ -75,7 +75,7 @@ def autoseq_search(X, y, X_test, y_test, cv, epochs, search="grid"):
 def run(quick: bool = False) -> dict:
     from sklearn.model_selection import StratifiedKFold
 
-    from autoseq.datasets import archive_path, load_dataset
+    from autoseq.io.datasets import archive_path, load_dataset
 
     if archive_path("GunPoint") is None:
         return {"skipped": "../shared/data/GunPoint not found"}

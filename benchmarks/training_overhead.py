@@ -69,7 +69,7 @@ def run(quick: bool = False) -> dict:
 
     def autoseq_network_by_hand():
         """The network SeqClassifier builds (padding mask included), fitted like by_hand."""
-        from autoseq.network import HeadSpec, build_model
+        from autoseq.networks.build import HeadSpec, build_model
 
         timer = _epoch_timer(keras)
         keras.utils.set_random_seed(0)

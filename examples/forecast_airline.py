@@ -30,7 +30,7 @@ import pandas as pd
 
 def load_airline() -> pd.Series:
     """The monthly series on a DatetimeIndex (month starts)."""
-    from autoseq.datasets import archive_path
+    from autoseq.io.datasets import archive_path
 
     folder = archive_path("Airline")
     if folder is None:
@@ -108,7 +108,7 @@ def main(quick: bool = False, plot: str | None = None) -> None:
     print("\nsaved and loaded: the loaded forecaster predicts the same")
 
     if plot:
-        from autoseq.plot import plot_forecast
+        from autoseq.ui.plot import plot_forecast
 
         ax = plot_forecast(train, forecast, actual=test, intervals=interval)
         ax.figure.savefig(plot)

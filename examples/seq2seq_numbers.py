@@ -24,7 +24,7 @@ HORIZON = 5
 
 def continue_from(forecaster, start: int) -> np.ndarray:
     """Forecast the 5 numbers after ``start .. start + 4`` with the fitted pipeline."""
-    from autoseq.windowing import history_samples
+    from autoseq.preprocessing.windowing import history_samples
 
     seen = np.arange(start, start + HORIZON, dtype=float)[:, None]
     sample = history_samples(seen, [HORIZON], forecaster.history_length_, HORIZON)

@@ -23,7 +23,7 @@ def binary_sequences(rng):
 
 def archive(name):
     """Path of a benchmark data set folder, or skip the test when it is absent."""
-    from autoseq.datasets import archive_path
+    from autoseq.io.datasets import archive_path
 
     path = archive_path(name)
     if path is None or not path.is_dir():

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from autoseq.anomaly_baselines import (
+from autoseq.baselines.anomaly import (
     MatrixProfileDetector,
     NearestWindowDetector,
     as_stream,
@@ -164,7 +164,7 @@ def test_collections_score_each_sequence_including_ragged_ones():
 
 
 def test_the_multichannel_example_stream_has_its_swap_found_by_the_baseline():
-    from autoseq.scaling import SequenceScaler
+    from autoseq.preprocessing.scaling import SequenceScaler
 
     metrics = example_module().server_metrics
     train = metrics(2 * 24 * 60, seed=1).to_numpy()[:, None, :]
@@ -324,7 +324,7 @@ def test_constant_windows_follow_stumpys_rule():
 
 # -- labels and window lengths (no training) -------------------------------------------------
 def test_labels_choose_the_offset_that_separates_them_best():
-    from autoseq.anomaly import _best_f1_offset, _check_labels
+    from autoseq.automl.detector import _best_f1_offset, _check_labels
 
     scores = np.array([-9.0, -8.0, -1.0, -0.5, -0.2, -0.1])
     anomalous = _check_labels([1, 1, 0, 0, 0, 0], 6)
@@ -337,14 +337,14 @@ def test_labels_choose_the_offset_that_separates_them_best():
     ([0, 0, 0], "both classes"), ([2, 0, 1], "0/1"), ([0, 1], "has 2 entries"),
 ])
 def test_labels_that_cannot_mark_anomalies_are_refused(y, match):
-    from autoseq.anomaly import _check_labels
+    from autoseq.automl.detector import _check_labels
 
     with pytest.raises(ValueError, match=match):
         _check_labels(y, 3)
 
 
 def test_default_window_lengths_follow_the_period_and_fit_the_folds():
-    from autoseq.anomaly import DEFAULT_WINDOWS, default_window_lengths
+    from autoseq.automl.detector import DEFAULT_WINDOWS, default_window_lengths
 
     assert default_window_lengths(noisy_sine(3000, period=100)[:, None]) == [50, 100]
     flat_noise = np.random.default_rng(0).normal(size=(3000, 1))
@@ -356,7 +356,7 @@ def test_default_window_lengths_follow_the_period_and_fit_the_folds():
 def test_the_period_is_found_short_or_long(period):
     x = noisy_sine(10_000, period=period)
     assert abs(detect_period(x) - period) <= period // 100
-    from autoseq.anomaly import default_window_lengths
+    from autoseq.automl.detector import default_window_lengths
 
     lengths = default_window_lengths(x[:, None])
     assert lengths[-1] == pytest.approx(period, rel=0.01) or lengths[-1] == 10_000 // 4 // 3
@@ -375,8 +375,8 @@ def test_no_period_without_a_cycle():
 # -- the autoencoder ------------------------------------------------------------------------
 def test_every_deep_anomaly_architecture_builds_an_autoencoder():
     from autoseq import get_architecture, list_architectures
-    from autoseq.anomaly import _AutoencoderBody
-    from autoseq.network import HeadSpec, build_model
+    from autoseq.automl.detector import _AutoencoderBody
+    from autoseq.networks.build import HeadSpec, build_model
 
     names = [n for n in list_architectures("anomaly") if get_architecture(n).kind == "deep"]
     assert "lstm" in names and "tcn" in names
@@ -388,7 +388,7 @@ def test_every_deep_anomaly_architecture_builds_an_autoencoder():
 
 
 def test_the_reconstruction_loss_ignores_padded_steps():
-    from autoseq.anomaly import _with_mask, masked_reconstruction_error
+    from autoseq.automl.detector import _with_mask, masked_reconstruction_error
 
     windows = np.ones((1, 4, 2), dtype="float32")
     windows[0, 2:] = np.nan
@@ -400,7 +400,7 @@ def test_the_reconstruction_loss_ignores_padded_steps():
 
 @pytest.fixture(scope="module")
 def autoencoder():
-    from autoseq.anomaly import SeqAutoencoder
+    from autoseq.automl.detector import SeqAutoencoder
 
     train = noisy_sine(500)
     model = SeqAutoencoder(tiny_gru(), window_length=16, bottleneck=4, epochs=3, batch_size=64,
@@ -429,7 +429,7 @@ def test_the_autoencoder_threshold_comes_from_its_never_trained_on_tail(autoenco
 
 
 def test_a_float_contamination_flags_that_share_of_the_training_rows():
-    from autoseq.anomaly import SeqAutoencoder
+    from autoseq.automl.detector import SeqAutoencoder
 
     train = noisy_sine(300)
     model = SeqAutoencoder(tiny_gru(), window_length=12, bottleneck=4, epochs=1,
@@ -448,7 +448,7 @@ def test_a_saved_and_reloaded_autoencoder_scores_identically(autoencoder, tmp_pa
 
 
 def test_the_autoencoder_scores_each_sequence_of_a_ragged_collection():
-    from autoseq.anomaly import SeqAutoencoder
+    from autoseq.automl.detector import SeqAutoencoder
 
     rng = np.random.default_rng(0)
     X = [rng.normal(size=(8 + i % 4, 2)) for i in range(24)]
@@ -459,7 +459,7 @@ def test_the_autoencoder_scores_each_sequence_of_a_ragged_collection():
 
 
 def test_the_autoencoder_scores_its_training_data_out_of_fold():
-    from autoseq.anomaly import SeqAutoencoder
+    from autoseq.automl.detector import SeqAutoencoder
 
     x = with_anomaly(noisy_sine(500))
     model = SeqAutoencoder(tiny_gru(), window_length=16, bottleneck=4, epochs=2, batch_size=64,
@@ -477,7 +477,7 @@ def test_the_autoencoder_scores_its_training_data_out_of_fold():
 
 
 def _autoencoder_for_checks():
-    from autoseq.anomaly import SeqAutoencoder
+    from autoseq.automl.detector import SeqAutoencoder
 
     return SeqAutoencoder(tiny_gru(), bottleneck=2, epochs=1, random_state=0)
 
@@ -501,7 +501,7 @@ def test_the_autoencoder_is_a_scikit_learn_outlier_detector():
 
 def test_an_architecture_without_the_anomaly_task_is_refused_before_training():
     from autoseq import Architecture
-    from autoseq.anomaly import SeqAutoencoder
+    from autoseq.automl.detector import SeqAutoencoder
 
     class Classifying(Architecture):
         name = "only_classifies"
@@ -546,7 +546,7 @@ def test_the_detector_finds_a_planted_stretch_and_shows_the_baseline(detector):
 @pytest.mark.parametrize("baselines", [True, False])
 def test_the_detector_finds_the_anomaly_inside_its_training_stream(baselines):
     from autoseq import AutoSeqAnomalyDetector
-    from autoseq.anomaly import SeqAutoencoder
+    from autoseq.automl.detector import SeqAutoencoder
 
     x = pd.Series(with_anomaly(noisy_sine(500)))
     det = AutoSeqAnomalyDetector(architectures=[tiny_gru()], window_length=16, bottleneck=4,
@@ -577,7 +577,7 @@ def test_the_default_grid_is_small_with_the_discord_first():
     from sklearn.model_selection import ParameterGrid
 
     from autoseq import AutoSeqAnomalyDetector
-    from autoseq.anomaly import DEFAULT_ARCHITECTURES, MAX_AUTOENCODER_WINDOW
+    from autoseq.automl.detector import DEFAULT_ARCHITECTURES, MAX_AUTOENCODER_WINDOW
 
     det = AutoSeqAnomalyDetector()
     X, y = det._check_input(pd.Series(noisy_sine(20_000, period=200)), None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import autoseq.architectures as builtins
+import autoseq.networks.architectures as builtins
 from autoseq import registry
 from autoseq.registry import Architecture, get_architecture, list_architectures
 from autoseq.testing import (
@@ -345,7 +345,7 @@ def test_tutorial_models_search_dropout_and_recurrent_dropout(name):
 
     from autoseq import AutoSeqClassifier
     from autoseq._backend import keras
-    from autoseq.network import HeadSpec, build_model
+    from autoseq.networks.build import HeadSpec, build_model
 
     space = get_architecture(name).search_space
     assert {"dropout", "recurrent_dropout"} <= set(space)

@@ -7,8 +7,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from test_search import FAST, TinyPool
 
 from autoseq import AutoSeqClassifier, AutoSeqRegressor
-from autoseq.baselines import MajorityClassifier, candidate_name, numeric_baselines
-from autoseq.datasets import load_dataset
+from autoseq.baselines.numeric import MajorityClassifier, candidate_name, numeric_baselines
+from autoseq.io.datasets import load_dataset
 
 
 @parametrize_with_checks([MajorityClassifier()], expected_failed_checks=lambda est: {

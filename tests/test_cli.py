@@ -10,8 +10,9 @@ from sklearn import metrics
 from typer.testing import CliRunner
 
 import autoseq
-from autoseq import cli, persistence
-from autoseq.datasets import from_long
+from autoseq.io import persistence
+from autoseq.io.datasets import from_long
+from autoseq.ui import cli
 
 runner = CliRunner()
 
@@ -63,12 +64,12 @@ def tiny(tmp_path_factory):
 
 
 def test_help_is_instant_and_imports_no_tensorflow():
-    code = ("import sys, autoseq.cli; "
+    code = ("import sys, autoseq.ui.cli; "
             "print(sorted(m for m in ('tensorflow', 'keras', 'pandas') if m in sys.modules))")
     imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                               check=True)
     assert imported.stdout.strip() == "[]"
-    shown = subprocess.run([sys.executable, "-m", "autoseq.cli", "--help"], capture_output=True,
+    shown = subprocess.run([sys.executable, "-m", "autoseq.ui.cli", "--help"], capture_output=True,
                            text=True, timeout=60)
     assert shown.returncode == 0
     for command in ("demo", "fit", "predict", "evaluate", "info", "architectures"):
@@ -113,7 +114,7 @@ def test_architectures_lists_each_with_kind_and_tasks():
 def test_missing_data_file_from_the_shell(tmp_path):
     """The installed entry point: one line on stderr, non-zero exit, no traceback."""
     result = subprocess.run(
-        [sys.executable, "-m", "autoseq.cli", "fit", str(tmp_path / "nope.csv"), "--id-col", "id",
+        [sys.executable, "-m", "autoseq.ui.cli", "fit", str(tmp_path / "nope.csv"), "--id-col", "id",
          "--time-col", "t", "--target", "y", "--out", str(tmp_path / "m.autoseq")],
         capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
@@ -333,7 +334,7 @@ def test_info_reads_the_header_without_loading(tiny, monkeypatch):
     result = _run("info", tiny["model"])
     assert result.exit_code == 0, result.output
     header = persistence.info(tiny["model"])
-    for text in ("autoseq.search.AutoSeqClassifier", header["created"], "cv score",
+    for text in ("autoseq.automl.search.AutoSeqClassifier", header["created"], "cv score",
                  f"{header['summary']['cv_score']:.4f}", "channels", "tensorflow",
                  "training data", "sequences x",
                  "--load"):
@@ -377,7 +378,7 @@ def test_regression_round_trip(tmp_path):
 
 
 def _shell(*args, timeout=600):
-    return subprocess.run([sys.executable, "-m", "autoseq.cli", *map(str, args)],
+    return subprocess.run([sys.executable, "-m", "autoseq.ui.cli", *map(str, args)],
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -435,14 +436,14 @@ def test_demo():
 @pytest.mark.parametrize("text, expected", [("auto", "auto"), ("none", None), ("NONE", None),
                                             ("90", 90.0), ("2.5", 2.5)])
 def test_fit_reads_the_time_budget_as_the_estimators_do(text, expected):
-    from autoseq.cli import _time_budget
+    from autoseq.ui.cli import _time_budget
 
     assert _time_budget(text) == expected
 
 
 @pytest.mark.parametrize("text", ["0", "-5", "soon"])
 def test_a_bad_time_budget_is_one_clear_line(text):
-    from autoseq.cli import CLIError, _time_budget
+    from autoseq.ui.cli import CLIError, _time_budget
 
     with pytest.raises(CLIError, match="--time-budget must be 'auto', 'none' or a positive"):
         _time_budget(text)

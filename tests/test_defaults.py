@@ -13,11 +13,15 @@ from rich.console import Console
 from test_search import TinyPool
 
 from autoseq import AutoSeqClassifier, AutoSeqRegressor, SeqClassifier, get_architecture
-from autoseq import budget as budget_module
-from autoseq.budget import default_time_budget, resolve_time_budget, training_deadline
-from autoseq.progress import SearchProgress
+from autoseq.automl.search import NOT_RUN, CandidateSearch, is_trained
+from autoseq.model_selection import budget as budget_module
+from autoseq.model_selection.budget import (
+    default_time_budget,
+    resolve_time_budget,
+    training_deadline,
+)
+from autoseq.model_selection.progress import SearchProgress
 from autoseq.registry import list_architectures, register_architecture, unregister_architecture
-from autoseq.search import NOT_RUN, CandidateSearch, is_trained
 
 
 def _separable(n=24, steps=30, seed=0):
@@ -86,7 +90,7 @@ def test_named_architectures_keep_the_order_they_are_given_in():
 def test_candidates_without_a_training_loop_run_first_even_when_listed_last():
     from sklearn.pipeline import Pipeline
 
-    from autoseq.baselines import MajorityClassifier
+    from autoseq.baselines.numeric import MajorityClassifier
 
     X, y = _separable()
     pipe = Pipeline([("model", SeqClassifier(epochs=1, random_state=0))])
@@ -252,7 +256,7 @@ def test_the_progress_bar_says_what_runs_now():
 def test_a_search_reports_each_batch_before_it_runs():
     from sklearn.pipeline import Pipeline
 
-    from autoseq.baselines import MajorityClassifier
+    from autoseq.baselines.numeric import MajorityClassifier
 
     class Recorder:
         def __init__(self):
@@ -274,7 +278,7 @@ def test_a_search_reports_each_batch_before_it_runs():
 
 
 def test_the_printed_leaderboard_marks_candidates_not_run_once_with_the_reason():
-    from autoseq.progress import Leaderboard
+    from autoseq.model_selection.progress import Leaderboard
 
     board = Leaderboard({
         "rank": [1, 2, 3], "architecture": ["rocket_ridge", "gru", "lstm"],
@@ -293,7 +297,7 @@ def test_the_printed_leaderboard_marks_candidates_not_run_once_with_the_reason()
 def test_training_ends_early_enough_for_the_work_after_the_refit():
     import time
 
-    from autoseq.budget import FINISH_MARGIN, training_end
+    from autoseq.model_selection.budget import FINISH_MARGIN, training_end
 
     started = time.monotonic() - 10.0  # the fit began 10 s ago
     end = training_end(started, 100.0)

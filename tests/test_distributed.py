@@ -1,4 +1,4 @@
-"""Scale-out: the search on Dask and Ray workers (autoseq.distributed)."""
+"""Scale-out: the search on Dask and Ray workers (autoseq.model_selection.distributed)."""
 
 import logging
 import os
@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from autoseq import AutoSeqClassifier
-from autoseq.distributed import (
+from autoseq.model_selection.distributed import (
     TensorFlowWorkerSetup,
     limit_tensorflow_threads,
     prepare_data,
@@ -141,7 +141,7 @@ def test_a_seeded_fit_on_a_worker_equals_the_local_fit(client):
 
 
 def test_candidate_batch_size_fills_the_workers():
-    from autoseq.distributed import candidate_batch_size
+    from autoseq.model_selection.distributed import candidate_batch_size
 
     assert candidate_batch_size(1, 3) == 1
     assert candidate_batch_size(None, 3) == 1  # sequential outside a backend context
@@ -216,7 +216,7 @@ def test_search_survives_a_killed_worker(client, tmp_path):
 def test_search_on_ray_matches_local_run(tmp_path):
     # not in any extra and not claimed (docs/scale-out.md): runs only where Ray is installed
     ray = pytest.importorskip("ray", reason="Ray is not installed; autoseq does not test it")
-    from autoseq.distributed import setup_ray
+    from autoseq.model_selection.distributed import setup_ray
 
     X, y = prepare_data(AutoSeqClassifier(), *_data())
     local = _search(n_jobs=1).fit(X, y)

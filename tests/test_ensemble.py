@@ -19,8 +19,9 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import autoseq
 from autoseq import AutoSeqClassifier, AutoSeqRegressor
-from autoseq.baselines import MajorityClassifier
-from autoseq.ensemble import (
+from autoseq.automl.search import CandidateSearch, OutOfFoldScorer
+from autoseq.baselines.numeric import MajorityClassifier
+from autoseq.estimators.ensemble import (
     EnsembleClassifier,
     EnsembleRegressor,
     align_proba,
@@ -28,8 +29,7 @@ from autoseq.ensemble import (
     prediction_scorer,
     select_ensemble,
 )
-from autoseq.search import CandidateSearch, OutOfFoldScorer
-from autoseq.splitters import WalkForwardSplit
+from autoseq.model_selection.splitters import WalkForwardSplit
 from autoseq.validation import check_sequences
 
 
@@ -332,7 +332,7 @@ def _results(fold_scores, params=None):
 
 
 def test_leaderboard_ranks_by_the_score_shown_and_names_its_folds():
-    from autoseq.search import _append_row, _leaderboard, _set_ranks
+    from autoseq.automl.search import _append_row, _leaderboard, _set_ranks
 
     # fold 1 is the hardest (least training data, as in walk-forward CV)
     results = _results([[0.60, 0.90, 0.90], [0.70, 0.80, 0.80], [np.nan, np.nan, np.nan]])

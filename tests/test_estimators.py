@@ -48,7 +48,7 @@ def test_early_stopping_validates_on_the_most_recent_sequences(rng):
 def test_readme_says_from_how_many_sequences_early_stopping_holds_out_a_tail(rng):
     from pathlib import Path
 
-    from autoseq.estimators import MIN_VALIDATION
+    from autoseq.estimators.keras import MIN_VALIDATION
 
     fraction = SeqClassifier().validation_fraction
     tail = lambda n: int(round(n * fraction))  # noqa: E731  (as _fit_keras_model splits)
@@ -77,17 +77,17 @@ def test_same_random_state_same_network_whatever_else_draws_from_random(binary_s
     # gave another network than a local fit. Here a draw lands exactly there.
     import random
 
-    import autoseq.estimators
+    import autoseq.estimators.keras
 
     X, y = binary_sequences
     alone = SeqClassifier(GRU4, epochs=2, random_state=3).fit(X, y).predict_proba(X)
-    build = autoseq.estimators.build_model
+    build = autoseq.estimators.keras.build_model
 
     def build_after_another_draw(*args, **kwargs):
         random.random()  # what another thread of the process may do at any time
         return build(*args, **kwargs)
 
-    monkeypatch.setattr(autoseq.estimators, "build_model", build_after_another_draw)
+    monkeypatch.setattr(autoseq.estimators.keras, "build_model", build_after_another_draw)
     crowded = SeqClassifier(GRU4, epochs=2, random_state=3).fit(X, y).predict_proba(X)
     np.testing.assert_array_equal(crowded, alone)
 

@@ -8,17 +8,17 @@ from sklearn.model_selection import KFold
 
 import autoseq
 from autoseq import AutoSeqForecaster, SequenceScaler, SlidingWindow, WalkForwardSplit
-from autoseq.backtest import forecast_errors, seasonal_scale
-from autoseq.datasets import archive_path
-from autoseq.forecast_baselines import (
+from autoseq.automl.forecaster import default_lookbacks
+from autoseq.baselines.forecast import (
     DriftForecast,
     LinearForecast,
     NaiveForecast,
     SeasonalNaiveForecast,
     detect_season_length,
 )
-from autoseq.forecasting import default_lookbacks
-from autoseq.windowing import ForecastPipeline, future_targets, history_samples
+from autoseq.io.datasets import archive_path
+from autoseq.model_selection.backtest import forecast_errors, seasonal_scale
+from autoseq.preprocessing.windowing import ForecastPipeline, future_targets, history_samples
 
 FAST = {"architectures": [], "statistical": False, "random_state": 0}
 # the statistical candidates on tiny series: the two fastest to fit
@@ -453,7 +453,7 @@ def test_save_and_load_predict_identically(fitted, tmp_path):
     loaded = autoseq.load(path)
     pd.testing.assert_series_equal(loaded.predict(), fitted.predict())
     pd.testing.assert_frame_equal(loaded.predict_interval(), fitted.predict_interval())
-    assert autoseq.persistence.info(path)["summary"]["task"] == "forecasting"
+    assert autoseq.io.persistence.info(path)["summary"]["task"] == "forecasting"
 
 
 # -- the forecaster with a network (Keras) ------------------------------------------------
@@ -617,7 +617,7 @@ def test_exogenous_x_with_candidates_that_cannot_use_it():
 
 
 def test_without_statsforecast_the_search_says_so_and_goes_on(monkeypatch):
-    monkeypatch.setattr("autoseq.forecasting.statsforecast_available", lambda: False)
+    monkeypatch.setattr("autoseq.automl.forecaster.statsforecast_available", lambda: False)
     with pytest.warns(UserWarning, match="statsforecast is not installed"):
         fc = AutoSeqForecaster(**STATS).fit(seasonal_ar(60))
     assert "statistical" not in set(fc.leaderboard_["kind"])
@@ -633,7 +633,7 @@ def test_statistical_and_time_budget_parameters_are_checked(kwargs, match):
 
 
 def test_the_ensemble_is_judged_against_a_single_candidate_chosen_the_same_way():
-    from autoseq.forecasting import _sequential_single_score
+    from autoseq.automl.forecaster import _sequential_single_score
 
     # candidate 0 is best on fold 0 but worst later; candidate 1 the reverse
     results = {"split0_test_score": np.array([-1.0, -2.0]),

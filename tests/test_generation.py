@@ -11,8 +11,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import autoseq
 from autoseq import AutoSeqGenerator, get_architecture
-from autoseq.generation import _sample, _windows
-from autoseq.text_baselines import NGramBaseline, TfidfLogisticBaseline
+from autoseq.automl.generator import _sample, _windows
+from autoseq.baselines.text import NGramBaseline, TfidfLogisticBaseline
 
 HELLO = "hello world hello tensorflow hello keras "
 TINY = get_architecture("gru", units=4)
@@ -75,7 +75,7 @@ def test_generator_round_trips_through_save_and_load(deep_generator, tmp_path):
     loaded = autoseq.load(path)
     assert loaded.generate("hello", 25, random_state=3) == (
         deep_generator.generate("hello", 25, random_state=3))
-    summary = autoseq.persistence.info(path)["summary"]
+    summary = autoseq.io.persistence.info(path)["summary"]
     assert summary["task"] == "generation" and summary["n_symbols"] == len(set(HELLO))
 
 

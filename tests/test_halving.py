@@ -1,4 +1,4 @@
-"""Successive halving over candidates and epochs (autoseq.halving)."""
+"""Successive halving over candidates and epochs (autoseq.model_selection.halving)."""
 
 import numpy as np
 import pytest
@@ -7,8 +7,8 @@ from sklearn.pipeline import Pipeline
 from test_search import TinyMax, TinyPool
 
 from autoseq import SeqClassifier, SequenceScaler, get_architecture
-from autoseq.halving import HalvingCandidateSearch, halving_schedule
-from autoseq.search import SearchFailedError
+from autoseq.automl.search import SearchFailedError
+from autoseq.model_selection.halving import HalvingCandidateSearch, halving_schedule
 
 
 @pytest.fixture(scope="module")

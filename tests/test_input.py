@@ -76,12 +76,12 @@ def test_bad_targets_fail_before_training(binary_sequences, y, match):
 ], ids=["single", "per_step", "multilabel"])
 def test_search_refuses_a_target_of_one_class_before_training(y, label_mode, match,
                                                                monkeypatch):
-    import autoseq.search
+    import autoseq.automl.search
 
     def no_search(*args, **kwargs):
         raise AssertionError("the search started")
 
-    monkeypatch.setattr(autoseq.search.CandidateSearch, "fit", no_search)
+    monkeypatch.setattr(autoseq.automl.search.CandidateSearch, "fit", no_search)
     with pytest.raises(ValueError, match=match):
         AutoSeqClassifier(architectures=["gru"], max_epochs=1, label_mode=label_mode).fit(
             np.zeros((12, 5, 1)), y)

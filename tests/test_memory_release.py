@@ -81,7 +81,7 @@ def test_a_dropped_estimator_frees_its_training_graph():
 def test_the_search_frees_the_training_graphs_of_its_fits():
     from tensorflow.python.framework.func_graph import FuncGraph
 
-    from autoseq.search import CandidateSearch
+    from autoseq.automl.search import CandidateSearch
 
     X, y = _data(32)
     before = {id(g) for g in _func_graphs()}
@@ -144,7 +144,7 @@ def test_custom_gradients_owned_by_ties_entries_to_the_owner():
 
 
 def test_the_search_release_hook_trims_the_c_heap(monkeypatch):
-    from autoseq import search
+    from autoseq.automl import search
 
     calls = []
     monkeypatch.setattr(_backend, "trim_heap", lambda: calls.append(1) or True)

@@ -8,7 +8,7 @@ from test_search import FAST, TinyPool, TinySteps
 
 import autoseq
 from autoseq import AutoSeqClassifier, list_architectures
-from autoseq.search import _per_step_accuracy
+from autoseq.automl.search import _per_step_accuracy
 
 
 def motif_set(n, n_steps=48, seed=0):

@@ -15,8 +15,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import autoseq
-from autoseq import persistence
-from autoseq.persistence import PersistenceError, VersionMismatchWarning
+from autoseq.io import persistence
+from autoseq.io.persistence import PersistenceError, VersionMismatchWarning
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""autoseq.plot: every plot renders to PNG headlessly and draws what it claims."""
+"""autoseq.ui.plot: every plot renders to PNG headlessly and draws what it claims."""
 
 import io
 import sys
@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-matplotlib = pytest.importorskip("matplotlib", reason="autoseq.plot needs the [plot] extra")
+matplotlib = pytest.importorskip("matplotlib", reason="autoseq.ui.plot needs the [plot] extra")
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from autoseq import plot  # noqa: E402
+from autoseq.ui import plot  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

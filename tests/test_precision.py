@@ -69,7 +69,7 @@ def _cudnn_ok(layer):
                                   if n in ("lstm", "stacked_lstm", "bilstm", "gru", "cnn_lstm",
                                            "lstm_attention")])
 def test_default_recurrent_layers_can_run_on_cudnn(name):
-    from autoseq.network import HeadSpec, build_model
+    from autoseq.networks.build import HeadSpec, build_model
 
     arch = get_architecture(name)
     settings = [{}] + [{k: v} for k, values in arch.search_space.items() for v in values

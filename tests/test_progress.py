@@ -1,4 +1,4 @@
-"""autoseq.progress: the search progress bar and the leaderboard's display."""
+"""autoseq.model_selection.progress: the search progress bar and the leaderboard's display."""
 
 import io
 import math
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from rich.console import Console
 
-from autoseq.progress import Leaderboard, SearchProgress, format_leaderboard
+from autoseq.model_selection.progress import Leaderboard, SearchProgress, format_leaderboard
 
 
 def _console(terminal):
@@ -109,8 +109,8 @@ def test_drives_a_candidate_search(binary_sequences, monkeypatch):
     """The protocol CandidateSearch calls after each batch of candidates."""
     from sklearn.linear_model import LogisticRegression
 
-    from autoseq import search
-    from autoseq.search import CandidateSearch
+    from autoseq.automl import search
+    from autoseq.automl.search import CandidateSearch
 
     # freeing Keras memory between candidates would import TensorFlow for nothing here
     monkeypatch.setattr(search, "_release_memory", lambda: None)

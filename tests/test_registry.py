@@ -12,7 +12,7 @@ import pytest
 from sklearn.base import clone
 
 from autoseq import registry
-from autoseq.architectures import CNNLSTM, LSTM, TCN
+from autoseq.networks.architectures import CNNLSTM, LSTM, TCN
 from autoseq.registry import (
     ENTRY_POINT_GROUP,
     Architecture,
@@ -239,7 +239,7 @@ def test_hyperparameters_are_the_build_keywords():
 
 
 def test_architecture_params_nest_in_an_estimator():
-    from autoseq.estimators import SeqRegressor
+    from autoseq.estimators.keras import SeqRegressor
 
     est = SeqRegressor(architecture=get_architecture("gru", units=16))
     params = est.get_params(deep=True)

@@ -16,10 +16,10 @@ from sklearn.metrics import accuracy_score
 from test_ensemble import CheapClassifier, _two_channel_data
 
 from autoseq import Architecture, AutoSeqClassifier, get_architecture
-from autoseq.baselines import MajorityClassifier
-from autoseq.progress import Leaderboard
+from autoseq.automl.search import SearchFailedError
+from autoseq.baselines.numeric import MajorityClassifier
+from autoseq.model_selection.progress import Leaderboard
 from autoseq.registry import register_architecture, unregister_architecture
-from autoseq.search import SearchFailedError
 
 FAST = dict(cv=2, max_epochs=2, random_state=0)
 

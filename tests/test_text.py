@@ -12,7 +12,7 @@ from sklearn.pipeline import Pipeline
 
 import autoseq
 from autoseq import AutoSeqClassifier, SeqClassifier, TextTokenizer, get_architecture
-from autoseq.text_baselines import TfidfLogisticBaseline
+from autoseq.baselines.text import TfidfLogisticBaseline
 
 POSITIVE = ["good", "great", "excellent", "wonderful", "superb", "brilliant", "lovely", "fantastic"]
 NEGATIVE = ["bad", "awful", "terrible", "boring", "dreadful", "poor", "horrible", "dull"]

@@ -6,8 +6,8 @@ from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
 from autoseq import SequenceScaler, SlidingWindow
-from autoseq.forecast_baselines import LinearForecast
-from autoseq.windowing import (
+from autoseq.baselines.forecast import LinearForecast
+from autoseq.preprocessing.windowing import (
     ForecastPipeline,
     TargetTransform,
     as_samples,

@@ -1,0 +1,779 @@
+"""Anomaly detection with autoencoders: ``SeqAutoencoder`` and ``AutoSeqAnomalyDetector``.
+
+An autoencoder learns to rebuild windows of normal data through a narrow
+bottleneck; a window it rebuilds badly is unlike anything it learned. The
+encoder is any registered architecture that declares the "anomaly" task; the
+bottleneck and the decoder are added here, the reconstruction head by
+:func:`autoseq.networks.build.build_model`. Scoring (per sequence, or per row of a
+stream), thresholds and the shared outlier-detector API live in
+:mod:`autoseq.baselines.anomaly`, next to the non-deep baselines that the
+search runs first and ranks against the autoencoders on the same windows (the
+matrix-profile discord and the nearest-window reconstruction), and the period
+detector that chooses the default window lengths.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from sklearn.base import OutlierMixin, clone
+from sklearn.utils._available_if import available_if
+from sklearn.utils.validation import check_is_fitted
+
+from autoseq import validation
+from autoseq._backend import keras as _keras
+from autoseq.automl.search import SEARCH_LEARNING_RATE, _AutoSeqBase
+from autoseq.baselines.anomaly import (
+    MatrixProfileDetector,
+    NearestWindowDetector,
+    WindowDetectorMixin,
+    as_stream,
+    check_scoring_params,
+    detect_period,
+    is_stream,
+)
+from autoseq.estimators.keras import MIN_VALIDATION, _nullcontext, _SequenceEstimatorMixin
+from autoseq.networks.build import HeadSpec, build_model
+from autoseq.networks.layers import MaskedAveragePooling, SinusoidalPosition
+from autoseq.preprocessing.padding import SequencePadder
+from autoseq.preprocessing.scaling import SequenceScaler
+from autoseq.registry import get_architecture, list_architectures
+
+keras = _keras()
+
+from scikeras.utils.random_state import tensorflow_random_state  # noqa: E402
+from scikeras.wrappers import BaseWrapper  # noqa: E402
+
+# window lengths without a clear period
+DEFAULT_WINDOWS = (32, 64)
+# the matrix-profile baseline is searched on windows (or sequences) of at least this many
+# steps: z-normalized, shorter ones match nearly anything
+MIN_PROFILE_WINDOW = 8
+# the default search: architectures that rebuild windows well and train fast on CPUs, each
+# with its search space's first setting (pass ``architectures`` to search others)
+DEFAULT_ARCHITECTURES = ("gru", "tcn")
+# an autoencoder's default window is at most this long (longer ones train slowly)
+MAX_AUTOENCODER_WINDOW = 64
+# ... and trains on at most this many windows of the stream (a stride spreads them out)
+DEFAULT_TRAIN_WINDOWS = 600
+# gradient steps per default training: epochs = this / batches per epoch, within
+# [MIN_EPOCHS, MAX_DEFAULT_EPOCHS] (an epoch has a fixed cost too: few windows, few epochs)
+DEFAULT_TRAINING_STEPS = 150
+MIN_EPOCHS = 4
+MAX_DEFAULT_EPOCHS = 12
+DEFAULT_BATCH_SIZE = 32
+# models that score the training data out of fold (SeqAutoencoder's training_folds)
+TRAINING_FOLDS = 2
+
+
+@keras.saving.register_keras_serializable(package="autoseq")
+def masked_reconstruction_error(y_true, y_pred):
+    """Mean squared error over real steps; ``y_true``'s last channel is 1 there, 0 at padding."""
+    ops = keras.ops
+    mask = y_true[..., -1:]
+    squared = ops.square(y_true[..., :-1] - y_pred) * mask
+    per_sequence = ops.sum(squared, axis=(1, 2))
+    return per_sequence / ops.maximum(ops.sum(mask, axis=(1, 2)) * y_pred.shape[-1], 1.0)
+
+
+class _ReconstructionTarget:
+    """scikeras target encoder for an autoencoder: the input itself, plus a padding mask."""
+
+    loss = staticmethod(masked_reconstruction_error)
+
+    def fit(self, y):
+        self.n_channels_ = y.shape[-1] - 1
+        return self
+
+    @property
+    def head(self) -> HeadSpec:
+        return HeadSpec("reconstruction", self.n_channels_)
+
+    def transform(self, y):
+        return np.asarray(y, dtype="float32")
+
+    def inverse_transform(self, raw):
+        return raw
+
+    def get_metadata(self) -> dict:
+        return {"n_outputs_expected_": 1}
+
+
+def _with_mask(windows: np.ndarray) -> np.ndarray:
+    """The training target: windows with NaN padding zeroed and a last channel marking real steps."""
+    real = ~np.isnan(windows).all(axis=2, keepdims=True)
+    return np.concatenate([np.nan_to_num(windows), real], axis=2).astype("float32")
+
+
+class _AutoencoderBody:
+    """An architecture seen through an autoencoder: encoder, bottleneck, mirrored decoder.
+
+    :func:`autoseq.networks.build.build_model` asks it for the code (``build_body(x)``)
+    and, since it can return one vector per step, for the decoder of the
+    repeated code (``build_body(h, return_sequences=True)``). The decoder is the
+    same body in a sub-model of its own, so its layer names cannot clash with the
+    encoder's, fed with positions added to the code so that convolution and
+    attention bodies can tell the steps apart. Bodies that cannot return one
+    vector per step get the network's LSTM decoder instead.
+    """
+
+    def __init__(self, body, bottleneck):
+        self.body = body
+        self.bottleneck = bottleneck
+        self.name = body.name
+        self.supports_masking = body.supports_masking
+        self.sequence_output = body.sequence_output
+
+    def build_body(self, x, *, return_sequences=False):
+        if return_sequences:
+            inputs = keras.Input(shape=tuple(x.shape[1:]), name="repeated_code")
+            h = SinusoidalPosition(name="decoder_positions")(inputs)
+            outputs = self.body.build_body(h, return_sequences=True)
+            return keras.Model(inputs, outputs, name="decoder")(x)
+        code = self.body.build_body(x)
+        if len(code.shape) == 3:
+            code = MaskedAveragePooling(name="encoder_pooling")(code)
+        if self.bottleneck:
+            code = keras.layers.Dense(self.bottleneck, name="bottleneck")(code)
+        return code
+
+
+class SeqAutoencoder(WindowDetectorMixin, _SequenceEstimatorMixin, OutlierMixin, BaseWrapper):
+    """An autoencoder anomaly detector built from one registered architecture.
+
+    The encoder is the architecture's body, followed by a ``bottleneck``-wide
+    code, repeated over the window and decoded back to every step and channel.
+    It trains on normal data to rebuild its input; a sequence (or a row of a
+    stream) it rebuilds badly is abnormal. scikit-learn's outlier-detector API:
+    ``score_samples`` (lower is more abnormal), ``decision_function``,
+    ``predict`` (1 normal, -1 anomalous).
+
+    Parameters
+    ----------
+    architecture : str or Architecture, default="lstm"
+        A registered architecture that declares the "anomaly" task.
+    window_length : int, optional
+        None: ``X`` is a collection of sequences, each scored (lengths are
+        padded or truncated to the longest training sequence). An int: ``X``
+        is one stream (rows are time steps, columns channels), cut into
+        overlapping windows of this many rows; every row is scored.
+    bottleneck : int, optional, default=8
+        Width of the code between encoder and decoder; None keeps the body's
+        own width.
+    stride : int, optional
+        Step between training windows of a stream; None: an eighth of the
+        window length, or more to keep at most 2000 windows. Scoring uses
+        every window.
+    aggregate : {"mean", "max"}, default="mean"
+        How a row's reconstruction errors in the windows covering it combine.
+    contamination : "auto" or float, default="auto"
+        "auto": the threshold is the largest error on the held-out,
+        time-ordered tail of the training data (the early-stopping tail, never
+        trained on); without such a tail, the largest training error. A float
+        in (0, 0.5]: that share of the training data is flagged.
+    epochs : int, default=20
+    batch_size : int, default=32
+    learning_rate : float, default=1e-3
+    optimizer : str, default="adam"
+    early_stopping : bool, default=True
+        Stop when the loss on the last ``validation_fraction`` of the training
+        windows stops improving (needs at least 16 windows there).
+    validation_fraction : float, default=0.1
+    patience : int, default=8
+    shuffle : bool, default=True
+    callbacks : list of keras.callbacks.Callback, optional
+    warm_start : bool, default=False
+    random_state : int, optional
+        Seeds the fit, so repeated fits give identical models.
+    verbose : int, default=0
+    training_folds : int, default=2
+        Scoring the training data itself (``fit_predict``, ``score_samples``
+        of the data ``fit`` saw): each of this many consecutive blocks of it is
+        scored by a copy of the model trained on the other blocks, so an
+        anomaly inside the training data is not rebuilt from memory. Costs
+        that many extra (smaller) trainings in ``fit``; 0 skips them, and the
+        training data is then scored by the model that saw it.
+
+    Attributes
+    ----------
+    model_ : keras.Model
+    offset_ : float
+        ``decision_function = score_samples - offset_``.
+    window_length_ : int
+        Steps per window (the training length for a collection).
+    stream_ : bool
+        Whether it was fitted on one stream.
+    history_ : dict of lists
+    n_features_in_ : int
+        Channels per time step.
+    training_scores_ : ndarray
+        The out-of-fold scores of the training data (absent when
+        ``training_folds=0`` or the data is too short to split).
+    training_fingerprint_ : str
+        Digest of the training data, by which ``score_samples`` recognises it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from autoseq.automl.detector import SeqAutoencoder
+    >>> normal = np.sin(np.arange(400.0) / 4)
+    >>> ae = SeqAutoencoder("gru", window_length=16, epochs=2, random_state=0).fit(normal)
+    >>> ae.score_samples(normal).shape
+    (400,)
+    """
+
+    _task = "anomaly"
+    input_kind = "numeric"  # an autoencoder rebuilds numbers; token input is not supported
+    # windows shifted by a row teach an autoencoder little more than by an eighth of a window
+    windows_per_length = 8
+    max_train_windows = 2000
+    min_heldout = MIN_VALIDATION  # the early-stopping tail doubles as the threshold's
+
+    def __init__(self, architecture="lstm", *, window_length=None, bottleneck=8, stride=None,
+                 aggregate="mean", contamination="auto", epochs=20, batch_size=32,
+                 learning_rate=1e-3, optimizer="adam", early_stopping=True,
+                 validation_fraction=0.1, patience=8, shuffle=True, callbacks=None,
+                 warm_start=False, random_state=None, verbose=0, training_folds=TRAINING_FOLDS):
+        self.architecture = architecture
+        self.window_length = window_length
+        self.bottleneck = bottleneck
+        self.stride = stride
+        self.aggregate = aggregate
+        self.contamination = contamination
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.optimizer = optimizer
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.shuffle = shuffle
+        self.callbacks = callbacks
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+        self.training_folds = training_folds
+
+    @property
+    def target_encoder(self):
+        return _ReconstructionTarget()
+
+    @available_if(lambda self: False)
+    def partial_fit(self, X, y=None):
+        """Not available: windows and the threshold are learned from all of ``X`` at once."""
+
+    def fit(self, X, y=None, **kwargs):
+        """Train the autoencoder to rebuild normal data ``X`` and learn the threshold.
+
+        Parameters
+        ----------
+        X : collection of sequences, or one stream (with ``window_length``)
+        y : ignored
+            Present for API consistency.
+
+        Returns
+        -------
+        self
+        """
+        b = self.bottleneck
+        if b is not None and not (isinstance(b, numbers.Integral) and b >= 1):
+            raise ValueError(f"bottleneck must be None or an int >= 1; got {b!r}.")
+        arch = get_architecture(self.architecture)
+        if self._task not in arch.tasks:
+            raise ValueError(f"Architecture '{arch.name}' does not support the task 'anomaly'; "
+                             f"architectures that do: {', '.join(list_architectures('anomaly'))}.")
+        k = self.training_folds
+        if isinstance(k, bool) or not (isinstance(k, numbers.Integral) and (k == 0 or k >= 2)):
+            raise ValueError(f"training_folds must be 0 (score the training data with the "
+                             f"fitted model) or an int >= 2; got {k!r}.")
+        windows, rows = self._prepare_fit(X)
+        super().fit(windows, _with_mask(windows), **kwargs)
+        held_out = "val_loss" in self.history_
+        n_val = self._heldout_count(len(windows)) if held_out else 0
+        self.__dict__.pop("training_scores_", None)
+        if k:
+            self._learn_training_scores(windows, rows)
+        self._set_offset(windows, rows, self._heldout_scores(windows, rows, n_val))
+        return self
+
+    def _learn_training_scores(self, windows, rows) -> None:
+        """Set ``training_scores_``: each block of the training data scored by a copy of
+        this model trained on the other blocks (nothing when a block is too short)."""
+        k = self.training_folds
+        data = rows if self.stream_ else windows
+        n, w = len(data), self.window_length_
+        bounds = np.linspace(0, n, k + 1).astype(int)
+        smallest = min(np.diff(bounds))
+        if (self.stream_ and smallest < w + 1) or (not self.stream_ and smallest < 2):
+            return
+        scores = np.empty(n)
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+            # the blocks around this one (joined: a few windows straddle the seam)
+            fold = clone(self).set_params(training_folds=0, contamination="auto")
+            fold.fit(np.concatenate([data[:lo], data[hi:]]))
+            if self.stream_:
+                first = max(0, lo - w + 1)
+                part = fold._stream_scores(data[first:min(n, hi + w - 1)])
+                scores[lo:hi] = part[lo - first:hi - first]
+            else:
+                scores[lo:hi] = fold._scores_of_windows(
+                    fold.padder_.transform(list(_unpadded(data[lo:hi]))))
+        self.training_scores_ = scores
+
+    def _training_input(self, X):
+        """``(windows, rows)`` of training data ``X`` as ``fit`` read it (the other None)."""
+        if self.stream_:
+            return None, as_stream(X)
+        return self.padder_.transform(self._collection(X)), None
+
+    def _training_data_scores(self, data):
+        scores = getattr(self, "training_scores_", None)
+        if scores is not None and len(scores) == len(data):
+            return scores.copy()
+        return super()._training_data_scores(data)
+
+    def _heldout_count(self, n_windows: int) -> int:
+        if not self.early_stopping:
+            return 0
+        return super()._heldout_count(n_windows)
+
+    def _build_keras_model(self):
+        body = _AutoencoderBody(self._architecture(), self.bottleneck)
+        seed = self._random_state
+        with tensorflow_random_state(seed) if seed is not None else _nullcontext():
+            if seed is not None:
+                keras.utils.set_random_seed(seed)
+            model = build_model(body, n_steps=self.n_steps_in_, n_channels=self.X_shape_[-1],
+                                head=self._head(), name=f"autoencoder_{body.name}")
+            optimizer = keras.optimizers.get(
+                {"class_name": self.optimizer,
+                 "config": {"learning_rate": self.learning_rate, "clipnorm": 1.0}})
+            model.compile(optimizer=optimizer, loss=self.target_encoder_.loss, jit_compile=False)
+            # create the optimizer's slots now: otherwise TF traces the train step twice
+            model.optimizer.build(model.trainable_variables)
+        self._forward_fn = None
+        return model
+
+    def _reconstruct(self, windows, starts=None):
+        return self._forward(windows)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = False
+        return tags
+
+
+def _unpadded(windows):
+    """The sequences of padded windows, their NaN padding steps dropped."""
+    for window in windows:
+        yield window[~np.isnan(window).all(axis=1)]
+
+
+def default_window_lengths(rows: np.ndarray, n_splits: int = 3) -> list[int]:
+    """Window lengths worth searching on a stream: half of its period, and the period.
+
+    The period comes from :func:`~autoseq.baselines.anomaly.detect_period`
+    (autocorrelation over lags up to a third of the stream, so long periods
+    count); a window of one period holds one whole cycle, the unit a discord
+    is found in. Without a clear period, 32 and 64 rows. Lengths are kept
+    between 8 and a third of the smallest training fold, so every fold yields
+    enough windows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from autoseq.automl.detector import default_window_lengths
+    >>> default_window_lengths(np.sin(2 * np.pi * np.arange(2000) / 100)[:, None])
+    [50, 100]
+    """
+    smallest_fold = len(rows) // (n_splits + 1)
+    upper = max(8, smallest_fold // 3)
+    period = detect_period(rows)
+    candidates = (period // 2, period) if period else DEFAULT_WINDOWS
+    return sorted({int(min(max(c, 8), upper)) for c in candidates})
+
+
+def _neg_reconstruction_error(estimator, X, y=None) -> float:
+    """Search scorer: minus the mean reconstruction error on held-out normal data."""
+    return float(np.mean(estimator.score_samples(X)))
+
+
+class AutoSeqAnomalyDetector(OutlierMixin, _AutoSeqBase):
+    """Find, cross-validate and refit the best autoencoder anomaly detector.
+
+    ``fit`` takes normal data. On a **collection** of sequences each sequence
+    gets one score; on one **stream** (a pandas Series or DataFrame, rows are
+    time steps and columns channels, or a 1-D array) every row gets one score,
+    aggregated over the windows that cover it. scikit-learn's outlier-detector
+    API: ``score_samples`` (lower is more abnormal), ``decision_function``
+    (``score_samples - offset_``), ``predict`` (1 normal, -1 anomalous).
+
+    The search is a GridSearchCV over two non-deep baselines, run first: the
+    matrix-profile discord (:class:`~autoseq.baselines.anomaly.MatrixProfileDetector`)
+    and the nearest-window reconstruction
+    (:class:`~autoseq.baselines.anomaly.NearestWindowDetector`), then
+    autoencoders (:class:`SeqAutoencoder`). With no labels to learn from,
+    candidates are ranked by reconstruction error on time-ordered validation
+    folds of the normal data (walk-forward CV over the rows of a stream, or
+    over the sequences; a validation block is scored from the windows inside
+    it). The pipeline scales each channel (fitted inside each fold) before the
+    model. Only the default window lengths are read from the whole training
+    stream (its period), to choose the grid.
+
+    The default grid is small, so that it finishes in minutes on a laptop: the
+    baselines at the default window lengths, and ``DEFAULT_ARCHITECTURES``
+    (a GRU and a TCN, each with its first search-space setting) at one window
+    of at most ``MAX_AUTOENCODER_WINDOW`` rows, trained on at most
+    ``DEFAULT_TRAIN_WINDOWS`` windows (a stride spreads them over a long
+    stream) for about ``DEFAULT_TRAINING_STEPS`` gradient steps
+    (``max_epochs`` at most). Naming architectures, windows or bottlenecks
+    searches exactly those.
+
+    Training data is scored honestly (as scikit-learn's ``LocalOutlierFactor``
+    does with ``novelty=False``): ``fit_predict(X)`` and ``score_samples(X)``
+    of the very data ``fit`` saw (the same shape and values) compare no
+    window with itself or the windows it overlaps, and a winning autoencoder
+    scores it out of fold (``training_folds``), so anomalies inside the
+    training data are found. Other data is scored against all of it.
+
+    Parameters
+    ----------
+    architectures : list of str, optional
+        Registry names; None: ``DEFAULT_ARCHITECTURES``, each with the first
+        setting of its search space. ``[]``: the baselines only.
+    param_grid : dict, optional
+        ``{architecture name: {hyperparameter: [values]}}`` replacing its search
+        space; keys with ``__`` address pipeline steps, e.g.
+        ``"model__window_length"``.
+    cv : int, splitter or iterable, optional
+        None: walk-forward CV with up to 3 folds.
+    scoring : callable, optional
+        Default: minus the mean reconstruction error (per row, or per sequence).
+    search : {"auto", "grid", "halving"}, default="auto"
+        As in :class:`~autoseq.AutoSeqRegressor`.
+    max_epochs : int, default=80
+        The most epochs an autoencoder trains. Unless ``param_grid`` sets
+        ``model__epochs``, an autoencoder trains for about
+        ``DEFAULT_TRAINING_STEPS`` gradient steps, between ``MIN_EPOCHS`` and
+        ``MAX_DEFAULT_EPOCHS`` epochs (few windows: more epochs), never more
+        than ``max_epochs``.
+    time_budget : "auto", float or None, default="auto"
+        As in :class:`~autoseq.AutoSeqRegressor`: seconds for the whole
+        ``fit``; the baselines always run, first, whatever the budget.
+    baselines : bool, default=True
+        Include the matrix-profile and nearest-window baselines (kind
+        "baseline" on the leaderboard, searched first).
+    ensemble : bool, default=True
+        Not used by anomaly detection (no ensemble is built); kept for a common API.
+    n_jobs : int, optional
+    random_state : int, optional
+    verbose : int, default=0
+    window_length : int or list of int, optional
+        Window lengths searched on a stream; None: half the stream's dominant
+        period and the period (see :func:`default_window_lengths`), the
+        shorter one, at most ``MAX_AUTOENCODER_WINDOW``, for autoencoders.
+        Ignored for collections, whose sequences are the windows.
+    bottleneck : int or list of int, default=8
+        Code widths searched.
+    aggregate : {"mean", "max"}, default="mean"
+        How a row's errors in the windows covering it combine.
+    contamination : "auto" or float, default="auto"
+        "auto": the threshold is the largest reconstruction error the winning
+        candidate made out of fold on the last CV fold (rows its model never
+        saw; of all folds' models it trained on the most data). A float in
+        (0, 0.5]: that share of the training data is flagged by the refitted
+        model. Labels passed to ``fit`` override both.
+
+    Attributes
+    ----------
+    best_estimator_ : sklearn.pipeline.Pipeline
+        ``scaler -> model`` (stream) or ``scaler -> padder -> model`` (collection).
+    best_params_, best_score_, cv_results_ : as in GridSearchCV
+    leaderboard_ : pandas.DataFrame
+        One row per candidate, best first; ``kind`` is "deep" or "baseline".
+    offset_ : float
+        ``decision_function = score_samples - offset_``.
+    threshold_source_ : {"out_of_fold", "held_out_tail", "contamination", "labels"}
+        What set ``offset_``: the last fold's out-of-fold scores, the refitted
+        model's own held-out tail (when the search kept no fold scores), the
+        share of training data flagged by the refitted model, or labels.
+    stream_ : bool
+        Whether it was fitted on one stream.
+    n_features_in_ : int
+        Channels per time step.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from autoseq import AutoSeqAnomalyDetector
+    >>> t = np.arange(800.0)
+    >>> normal = pd.Series(np.sin(2 * np.pi * t / 40))
+    >>> det = AutoSeqAnomalyDetector(architectures=["gru"], window_length=20, bottleneck=4,
+    ...                              max_epochs=2, random_state=0).fit(normal)
+    >>> det.score_samples(normal).shape, sorted(set(det.leaderboard_["kind"]))
+    ((800,), ['baseline', 'deep'])
+    """
+
+    _task = "anomaly"
+
+    def __init__(self, *, architectures=None, param_grid=None, cv=None, scoring=None,
+                 search="auto", max_epochs=80, time_budget="auto", baselines=True,
+                 ensemble=True, n_jobs=None, random_state=None, verbose=0, window_length=None,
+                 bottleneck=8, aggregate="mean", contamination="auto"):
+        super().__init__(architectures=architectures, param_grid=param_grid, cv=cv,
+                         scoring=scoring, search=search, max_epochs=max_epochs,
+                         time_budget=time_budget, baselines=baselines, ensemble=ensemble,
+                         n_jobs=n_jobs, random_state=random_state, verbose=verbose)
+        self.window_length = window_length
+        self.bottleneck = bottleneck
+        self.aggregate = aggregate
+        self.contamination = contamination
+
+    # -- hooks of the shared search ---------------------------------------------------
+    def fit(self, X, y=None):
+        """Search autoencoders (and the baseline) on normal data and refit the best.
+
+        Parameters
+        ----------
+        X : one stream or a collection of sequences
+            Normal data.
+        y : array-like of {0, 1} or {1, -1}, optional
+            Anomaly labels (1 or -1 marks an anomaly respectively), one per row
+            of a stream or per sequence. They only choose the threshold: the
+            one that best separates them (highest F1); models and the search
+            never see them.
+
+        Returns
+        -------
+        self
+        """
+        return super().fit(X, y)
+
+    def _check_input(self, X, y):
+        if self.contamination != "auto" and y is not None:
+            raise ValueError("Pass either labels y (they choose the threshold) or a float "
+                             f"contamination, not both; got contamination={self.contamination!r}.")
+        check_scoring_params(self.aggregate, self.contamination)
+        self.stream_ = is_stream(X)
+        X = self._internal(X)
+        self._labels = None if y is None else _check_labels(y, len(X))
+        # the search needs a target to split; the models never read it
+        return X, np.zeros(len(X))
+
+    def _internal(self, X):
+        """A stream as rows ``(n_rows, 1, n_channels)`` (what the scaler scales per channel)."""
+        if self.stream_:
+            return as_stream(X)[:, np.newaxis, :]
+        return validation.check_sequences(X, allow_nan="padding")
+
+    def _preprocessing(self, X):
+        if self.stream_:
+            return [("scaler", SequenceScaler())]
+        return [("scaler", SequenceScaler()), ("padder", SequencePadder())]
+
+    def _make_model(self, input_kind="numeric"):
+        # candidates score only held-out data; the winner's training data is scored out of
+        # fold after the refit (_after_fit), so the search pays for no extra trainings
+        return SeqAutoencoder(aggregate=self.aggregate, contamination=self.contamination,
+                              epochs=self.max_epochs, learning_rate=SEARCH_LEARNING_RATE,
+                              batch_size=DEFAULT_BATCH_SIZE, random_state=self.random_state,
+                              training_folds=0)
+
+    def _default_scoring(self):
+        return _neg_reconstruction_error
+
+    def _architecture_names(self, X, y):
+        if isinstance(self.architectures, (list, tuple)) and len(self.architectures) == 0:
+            return []  # the baselines only
+        if self.architectures is None:
+            able = set(list_architectures("anomaly"))
+            names = [n for n in DEFAULT_ARCHITECTURES if n in able]
+            if not names:
+                raise ValueError(
+                    f"None of the default architectures {list(DEFAULT_ARCHITECTURES)} is "
+                    f"registered for the task 'anomaly'; name some with architectures=[...] "
+                    f"(registered: {', '.join(sorted(able)) or 'none'}), or pass "
+                    "architectures=[] to search the baselines only.")
+            return names
+        return super()._architecture_names(X, y)
+
+    def _param_grid(self, X, y):
+        baselines = self._extra_candidates(X, y)
+        names = self._architecture_names(X, y)
+        if not names and not baselines:
+            raise ValueError("Nothing to search: architectures=[] means the baselines only, "
+                             "and baselines=False leaves none. Name architectures or set "
+                             "baselines=True.")
+        deep = [e for e in super()._param_grid(X, y) if "model__architecture" in e] \
+            if names else []
+        bottlenecks = _as_list(self.bottleneck, "bottleneck")
+        overridden = set(self.param_grid or {})
+        n_windows = len(X)
+        windows = [None]
+        if self.stream_:
+            windows = self._window_lengths(X)
+            if self.window_length is None:
+                windows = [min(windows[0], MAX_AUTOENCODER_WINDOW)]
+        grid = []
+        for entry in deep:
+            entry = dict(entry)
+            arch = entry["model__architecture"][0]
+            if self.architectures is None and arch.name not in overridden:
+                # the default search: one setting per architecture, its first
+                entry = {k: v[:1] if k.startswith("model__architecture__") else v
+                         for k, v in entry.items()}
+            entry.setdefault("model__bottleneck", bottlenecks)
+            for w in windows:
+                sized = dict(entry)
+                if w is not None:
+                    sized.setdefault("model__window_length", [w])
+                    n_windows = len(X) - w + 1
+                    stride = max(1, w // SeqAutoencoder.windows_per_length,
+                                 -(-n_windows // DEFAULT_TRAIN_WINDOWS))
+                    sized.setdefault("model__stride", [stride])
+                    n_windows = -(-n_windows // stride)
+                batches = max(1, -(-int(n_windows * 0.9) // DEFAULT_BATCH_SIZE))
+                epochs = min(self.max_epochs, MAX_DEFAULT_EPOCHS,
+                             max(MIN_EPOCHS, -(-DEFAULT_TRAINING_STEPS // batches)))
+                sized.setdefault("model__epochs", [epochs])
+                grid.append(sized)
+        # baselines first: they finish in seconds and are what a deep model must beat
+        return baselines + grid
+
+    def _extra_candidates(self, X, y):
+        if not self.baselines:
+            return []
+        profile = {"model": [MatrixProfileDetector(aggregate=self.aggregate,
+                                                   contamination=self.contamination)]}
+        nearest = {"model": [NearestWindowDetector(aggregate=self.aggregate,
+                                                   contamination=self.contamination)]}
+        windows = self._window_lengths(X)
+        if windows:
+            nearest["model__window_length"] = windows
+            # z-normalized, a window of a few steps matches almost anything: no discord
+            windows = [w for w in windows if w >= MIN_PROFILE_WINDOW]
+            profile["model__window_length"] = windows
+        elif validation.lengths(X).max() < MIN_PROFILE_WINDOW:
+            windows = []
+        return [profile, nearest] if windows != [] else [nearest]
+
+    def _window_lengths(self, X):
+        if not self.stream_:
+            return None
+        if self.window_length is None:
+            return default_window_lengths(X[:, 0, :])
+        return _as_list(self.window_length, "window_length", minimum=2)
+
+    # the folds keep each candidate's out-of-fold scores; the winner's set the threshold
+    _oof_method = "score_samples"
+
+    def _oof_array(self, kept, y):
+        return np.asarray(kept[1], dtype=float)
+
+    def _residuals(self, predictions, y_folds):
+        # the last fold's model trained on the most data: the closest to the refitted one
+        kept = [p for p in predictions if p is not None]
+        return kept[-1] if kept else None
+
+    def _calibrate(self, residuals):
+        self._oof_scores = residuals
+
+    def _select_ensemble(self, *args, **kwargs):
+        return None  # reconstruction errors of different models do not average into a detector
+
+    def _after_fit(self, X, y):
+        labels = self.__dict__.pop("_labels", None)
+        oof = self.__dict__.pop("_oof_scores", None)
+        model = self.best_estimator_[-1]
+        if isinstance(model, SeqAutoencoder) and not model.training_folds:
+            # the refitted autoencoder scores its own training data out of fold
+            model.set_params(training_folds=TRAINING_FOLDS)
+            data = self.best_estimator_[:-1].transform(X)
+            windows, rows = model._training_input(data)
+            model._learn_training_scores(windows, rows)
+            if self.contamination != "auto" and hasattr(model, "training_scores_"):
+                model.offset_ = float(np.percentile(model.training_scores_,
+                                                    100 * self.contamination))
+        if labels is not None:
+            self.offset_ = _best_f1_offset(self.best_estimator_.score_samples(X), labels)
+            self.threshold_source_ = "labels"
+        elif self.contamination != "auto":
+            self.offset_ = model.offset_
+            self.threshold_source_ = "contamination"
+        elif oof is not None and len(oof):
+            self.offset_ = float(np.min(oof))
+            self.threshold_source_ = "out_of_fold"
+        else:
+            self.offset_ = model.offset_
+            self.threshold_source_ = "held_out_tail"
+        self.window_length_ = model.window_length_
+
+    # -- the outlier-detector API ---------------------------------------------------------
+    def score_samples(self, X):
+        """Opposite of the reconstruction error: lower means more abnormal.
+
+        Returns
+        -------
+        ndarray of shape (n_rows,) for a stream, (n_sequences,) for a collection
+        """
+        check_is_fitted(self, "best_estimator_")
+        if is_stream(X) != self.stream_:
+            fitted = "one stream" if self.stream_ else "a collection of sequences"
+            raise ValueError(f"This detector was fitted on {fitted}; score data of the same "
+                             f"form (got {type(X).__name__}).")
+        return self.best_estimator_.score_samples(self._internal(X))
+
+    def decision_function(self, X):
+        """``score_samples(X) - offset_``: negative for anomalies."""
+        return self.score_samples(X) - self.offset_
+
+    def predict(self, X):
+        """1 for normal, -1 for anomalous (per row of a stream, or per sequence)."""
+        return np.where(self.decision_function(X) < 0, -1, 1)
+
+    def score(self, X, y=None):
+        """Minus the mean reconstruction error of ``X`` under the best model."""
+        return float(np.mean(self.score_samples(X)))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.target_tags.required = False
+        tags.non_deterministic = self.random_state is None
+        return tags
+
+
+def _as_list(value, name, minimum=1):
+    values = list(value) if isinstance(value, (list, tuple)) else [value]
+    if not values or not all(isinstance(v, numbers.Integral) and v >= minimum for v in values):
+        raise ValueError(f"{name} must be an int >= {minimum} or a list of them; got {value!r}.")
+    return values
+
+
+def _check_labels(y, n: int) -> np.ndarray:
+    """Anomaly labels as a boolean array (True = anomaly)."""
+    y = validation.check_target(y, n)
+    if y.ndim != 1:
+        raise ValueError(f"y must be one label per row or sequence (1-D); got shape {y.shape}.")
+    values = set(np.unique(y).tolist())
+    if values <= {0, 1} and len(values) == 2:
+        return y == 1
+    if values <= {-1, 1} and len(values) == 2:
+        return y == -1
+    raise ValueError(
+        f"y must mark anomalies with both classes present, as 0/1 (1 = anomaly) or 1/-1 "
+        f"(-1 = anomaly, scikit-learn's convention); got the values {sorted(values)[:5]}.")
+
+
+def _best_f1_offset(scores: np.ndarray, anomalous: np.ndarray) -> float:
+    """The offset whose flags (scores below it) best match the labels, by F1."""
+    order = np.argsort(scores, kind="stable")
+    hits = np.cumsum(anomalous[order])
+    flagged = np.arange(1, len(scores) + 1)
+    f1 = 2 * hits / (flagged + anomalous.sum())
+    k = int(np.argmax(f1))
+    sorted_scores = scores[order]
+    if k + 1 < len(scores):
+        return float((sorted_scores[k] + sorted_scores[k + 1]) / 2)
+    return float(np.nextafter(sorted_scores[k], np.inf))

@@ -1,0 +1,2 @@
+"""What a person sees: the command line and plots.
+"""

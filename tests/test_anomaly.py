@@ -9,14 +9,8 @@ import pandas as pd
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from autoseq.baselines.anomaly import (
-    MatrixProfileDetector,
-    NearestWindowDetector,
-    as_stream,
-    detect_period,
-    is_stream,
-    stream_windows,
-)
+from autoseq.baselines.anomaly import MatrixProfileDetector, NearestWindowDetector
+from autoseq.estimators.window_scoring import as_stream, detect_period, is_stream, stream_windows
 
 ANOMALY = slice(400, 412)
 
@@ -375,7 +369,7 @@ def test_no_period_without_a_cycle():
 # -- the autoencoder ------------------------------------------------------------------------
 def test_every_deep_anomaly_architecture_builds_an_autoencoder():
     from autoseq import get_architecture, list_architectures
-    from autoseq.automl.detector import _AutoencoderBody
+    from autoseq.estimators.autoencoder import _AutoencoderBody
     from autoseq.networks.build import HeadSpec, build_model
 
     names = [n for n in list_architectures("anomaly") if get_architecture(n).kind == "deep"]
@@ -388,7 +382,7 @@ def test_every_deep_anomaly_architecture_builds_an_autoencoder():
 
 
 def test_the_reconstruction_loss_ignores_padded_steps():
-    from autoseq.automl.detector import _with_mask, masked_reconstruction_error
+    from autoseq.estimators.autoencoder import _with_mask, masked_reconstruction_error
 
     windows = np.ones((1, 4, 2), dtype="float32")
     windows[0, 2:] = np.nan
@@ -400,7 +394,7 @@ def test_the_reconstruction_loss_ignores_padded_steps():
 
 @pytest.fixture(scope="module")
 def autoencoder():
-    from autoseq.automl.detector import SeqAutoencoder
+    from autoseq.estimators.autoencoder import SeqAutoencoder
 
     train = noisy_sine(500)
     model = SeqAutoencoder(tiny_gru(), window_length=16, bottleneck=4, epochs=3, batch_size=64,
@@ -429,7 +423,7 @@ def test_the_autoencoder_threshold_comes_from_its_never_trained_on_tail(autoenco
 
 
 def test_a_float_contamination_flags_that_share_of_the_training_rows():
-    from autoseq.automl.detector import SeqAutoencoder
+    from autoseq.estimators.autoencoder import SeqAutoencoder
 
     train = noisy_sine(300)
     model = SeqAutoencoder(tiny_gru(), window_length=12, bottleneck=4, epochs=1,
@@ -448,7 +442,7 @@ def test_a_saved_and_reloaded_autoencoder_scores_identically(autoencoder, tmp_pa
 
 
 def test_the_autoencoder_scores_each_sequence_of_a_ragged_collection():
-    from autoseq.automl.detector import SeqAutoencoder
+    from autoseq.estimators.autoencoder import SeqAutoencoder
 
     rng = np.random.default_rng(0)
     X = [rng.normal(size=(8 + i % 4, 2)) for i in range(24)]
@@ -459,7 +453,7 @@ def test_the_autoencoder_scores_each_sequence_of_a_ragged_collection():
 
 
 def test_the_autoencoder_scores_its_training_data_out_of_fold():
-    from autoseq.automl.detector import SeqAutoencoder
+    from autoseq.estimators.autoencoder import SeqAutoencoder
 
     x = with_anomaly(noisy_sine(500))
     model = SeqAutoencoder(tiny_gru(), window_length=16, bottleneck=4, epochs=2, batch_size=64,
@@ -477,7 +471,7 @@ def test_the_autoencoder_scores_its_training_data_out_of_fold():
 
 
 def _autoencoder_for_checks():
-    from autoseq.automl.detector import SeqAutoencoder
+    from autoseq.estimators.autoencoder import SeqAutoencoder
 
     return SeqAutoencoder(tiny_gru(), bottleneck=2, epochs=1, random_state=0)
 
@@ -501,7 +495,7 @@ def test_the_autoencoder_is_a_scikit_learn_outlier_detector():
 
 def test_an_architecture_without_the_anomaly_task_is_refused_before_training():
     from autoseq import Architecture
-    from autoseq.automl.detector import SeqAutoencoder
+    from autoseq.estimators.autoencoder import SeqAutoencoder
 
     class Classifying(Architecture):
         name = "only_classifies"
@@ -546,7 +540,7 @@ def test_the_detector_finds_a_planted_stretch_and_shows_the_baseline(detector):
 @pytest.mark.parametrize("baselines", [True, False])
 def test_the_detector_finds_the_anomaly_inside_its_training_stream(baselines):
     from autoseq import AutoSeqAnomalyDetector
-    from autoseq.automl.detector import SeqAutoencoder
+    from autoseq.estimators.autoencoder import SeqAutoencoder
 
     x = pd.Series(with_anomaly(noisy_sine(500)))
     det = AutoSeqAnomalyDetector(architectures=[tiny_gru()], window_length=16, bottleneck=4,

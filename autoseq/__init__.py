@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.1.0"
+from autoseq._version import __version__
 
 _EXPORTS = {
-    "AutoSeqClassifier": "autoseq.automl.search",
-    "AutoSeqRegressor": "autoseq.automl.search",
+    "AutoSeqClassifier": "autoseq.automl.classifier",
+    "AutoSeqRegressor": "autoseq.automl.regressor",
     "AutoSeqForecaster": "autoseq.automl.forecaster",
     "AutoSeqAnomalyDetector": "autoseq.automl.detector",
     "AutoSeqGenerator": "autoseq.automl.generator",

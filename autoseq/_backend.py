@@ -20,6 +20,8 @@ import sys
 import warnings
 import weakref
 
+from autoseq import _compat
+
 
 @contextlib.contextmanager
 def _stderr_silenced():
@@ -51,8 +53,9 @@ def keras():
     with _stderr_silenced(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import keras as _keras
-        import scikeras  # noqa: F401  (makes Keras models picklable)
         import tensorflow as tf
+
+        _compat.make_keras_picklable()
     if not os.environ.get("AUTOSEQ_TF_LOGS"):
         tf.get_logger().setLevel(logging.ERROR)
         logging.getLogger("absl").setLevel(logging.ERROR)
@@ -70,9 +73,7 @@ def _settle_op_determinism():
     would fail ("Random ops require a seed to be set when determinism is
     enabled").
     """
-    from tensorflow.python.framework import config
-
-    config.is_op_determinism_enabled()
+    _compat.settle_op_determinism()
 
 
 def tensorflow():
@@ -84,15 +85,7 @@ def tensorflow():
 
 
 # -- TensorFlow's global table of custom gradients ------------------------------------
-def _gradient_registry():
-    """TensorFlow's global ``{op type: gradient function}`` table, or None if it moved."""
-    try:
-        from tensorflow.python.framework import ops
-
-        table = ops._gradient_registry._registry
-    except (ImportError, AttributeError):
-        return None
-    return table if isinstance(table, dict) else None
+_gradient_registry = _compat.gradient_registry
 
 
 @contextlib.contextmanager

@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from autoseq import _compat
+
 ACCEPTED = (
     "a 3-D array (n_sequences, n_steps, n_channels), a 2-D array "
     "(n_sequences, n_steps) of one channel, a list of 1-D or 2-D arrays of "
@@ -55,9 +57,7 @@ def check_table_columns(estimator, X, *, reset: bool) -> int:
     With ``reset`` (in ``fit``) it records whether a table was seen and returns
     the feature count; otherwise it checks a table against the fitted count.
     """
-    from sklearn.utils.validation import _check_feature_names
-
-    _check_feature_names(estimator, X, reset=reset)
+    _compat.check_feature_names(estimator, X, reset=reset)
     if reset:
         estimator.fitted_on_table_ = is_table(X)
         return np.shape(X)[1] if estimator.fitted_on_table_ else estimator.n_channels_
@@ -110,7 +110,7 @@ def check_features(estimator, X, *, name: str = "X"):
 
 def check_output_container(estimator, out):
     """Refuse ``set_output(transform="pandas")`` for output that is not a 2-D table."""
-    config = getattr(estimator, "_sklearn_output_config", {}).get("transform", "default")
+    config = _compat.output_config(estimator, "transform")
     if config != "default" and not (isinstance(out, np.ndarray) and out.ndim == 2):
         form = f"a {out.ndim}-D array" if isinstance(out, np.ndarray) else "a list of sequences"
         raise ValueError(
@@ -143,9 +143,11 @@ def _describe(X) -> str:
     return f"an object of type {type(X).__name__}"
 
 
-def _to_float(X, what: str) -> np.ndarray:
+def _to_float(X, what: str, dtype=np.float64) -> np.ndarray:
+    if isinstance(dtype, tuple):
+        dtype = X.dtype if isinstance(X, np.ndarray) and X.dtype in dtype else dtype[0]
     try:
-        return np.asarray(X, dtype=np.float64)
+        return np.asarray(X, dtype=dtype)
     except (TypeError, ValueError) as exc:
         raise TypeError(
             f"{what} must hold numbers; got non-numeric values ({exc}). "
@@ -153,7 +155,7 @@ def _to_float(X, what: str) -> np.ndarray:
         ) from None
 
 
-def check_sequences(X, *, allow_nan: bool = False, name: str = "X"):
+def check_sequences(X, *, allow_nan: bool = False, name: str = "X", dtype=np.float64):
     """Validate ``X`` and return it as a 3-D float array or a list of 2-D arrays.
 
     Parameters
@@ -166,11 +168,17 @@ def check_sequences(X, *, allow_nan: bool = False, name: str = "X"):
         accepted when ``allow_nan="padding"``.
     name : str, default="X"
         The name used in error messages.
+    dtype : dtype or tuple of dtypes, default=float64
+        The dtype of a returned array. A tuple keeps the dtype of an array
+        passed in one of them (no conversion, no copy) and converts others to
+        the first; e.g. ``(np.float64, np.float32)`` for a caller that works in
+        float32 anyway. Sequences passed as a list come back as float64.
 
     Returns
     -------
     ndarray of shape (n_sequences, n_steps, n_channels) or list of ndarray
-        A list only when the sequences have different lengths.
+        A list only when the sequences have different lengths. An array of
+        the right dtype and dimensions is returned as it is, not copied.
 
     Raises
     ------
@@ -206,7 +214,7 @@ def check_sequences(X, *, allow_nan: bool = False, name: str = "X"):
     elif isinstance(X, pd.Series):
         X = list(X.to_numpy())
     if isinstance(X, np.ndarray) and X.dtype != object:
-        out = _to_float(X, name)
+        out = _to_float(X, name, dtype)
     elif isinstance(X, (list, tuple, np.ndarray)):
         out = _from_list(X, name)
     else:
@@ -271,9 +279,22 @@ def _from_list(X, name: str):
     return seqs
 
 
+def surely_finite(X: np.ndarray) -> bool:
+    """True when every value of the float array ``X`` is finite; one cheap pass.
+
+    The sum of values with a NaN or an infinity among them is not finite; so
+    a finite sum proves them all finite. False means some value is not finite,
+    or the sum overflowed: only True may skip a closer look.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):  # inf + -inf, or an overflow
+        return bool(np.isfinite(X.sum()))
+
+
 def _check_values(X, allow_nan, name: str) -> None:
     arrays = X if isinstance(X, list) else [X]
     for arr in arrays:
+        if surely_finite(arr):
+            continue  # no infinity, no NaN: nothing to refuse
         if np.isinf(arr).any():
             raise ValueError(f"{name} contains infinite values; replace or drop them first.")
         if allow_nan is True:
@@ -317,6 +338,8 @@ def lengths(X) -> np.ndarray:
     """Length of each sequence, not counting NaN padding steps."""
     if isinstance(X, list):
         return np.array([s.shape[0] for s in X])
+    if surely_finite(X):
+        return np.full(len(X), X.shape[1])
     return (~np.isnan(X).all(axis=2)).sum(axis=1)
 
 

@@ -61,7 +61,7 @@ def search_loop(X, y, n):
     from sklearn.pipeline import Pipeline
 
     from autoseq import SeqClassifier, SequenceScaler, get_architecture
-    from autoseq.automl.search import CandidateSearch
+    from autoseq.model_selection.search import CandidateSearch
 
     rss, objects = [], []
     pipe = Pipeline([("scaler", SequenceScaler()),

@@ -39,8 +39,8 @@ except ModuleNotFoundError:  # run as a script
 @contextlib.contextmanager
 def batched_candidates():
     """search.py with the proposed change: batch size from n_jobs and the joblib backend."""
-    from autoseq.automl.search import CandidateSearch
     from autoseq.model_selection.distributed import candidate_batch_size
+    from autoseq.model_selection.search import CandidateSearch
 
     original = CandidateSearch._run_search
 

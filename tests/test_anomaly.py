@@ -574,8 +574,9 @@ def test_the_default_grid_is_small_with_the_discord_first():
     from autoseq.automl.detector import DEFAULT_ARCHITECTURES, MAX_AUTOENCODER_WINDOW
 
     det = AutoSeqAnomalyDetector()
-    X, y = det._check_input(pd.Series(noisy_sine(20_000, period=200)), None)
-    candidates = list(ParameterGrid(det._param_grid(X, y)))
+    task = det._make_task()
+    X, y = task.check_input(pd.Series(noisy_sine(20_000, period=200)), None)
+    candidates = list(ParameterGrid(task.param_grid(X, y)))
     assert isinstance(candidates[0]["model"], MatrixProfileDetector)
     assert candidates[0]["model__window_length"] == 100
     deep = [c for c in candidates if "model__architecture" in c]
@@ -642,12 +643,17 @@ def test_without_fold_scores_the_threshold_is_the_refitted_models_own(detector):
     det, train = detector
     det = pickle.loads(pickle.dumps(det))
     assert det.threshold_source_ == "out_of_fold"
-    det._after_fit(det._internal(train), None)  # what fit does when the search kept no scores
+    def finish(det):  # what fit does after the refit when the search kept no fold scores
+        task = det._make_task()
+        task.stream = det.stream_
+        task.finish(det._internal(train), None)
+
+    finish(det)
     assert det.threshold_source_ == "held_out_tail"
     assert det.offset_ == det.best_estimator_[-1].offset_
     # a float contamination: the refitted model's share of the training data decides
     det.set_params(contamination=0.1)
-    det._after_fit(det._internal(train), None)
+    finish(det)
     assert det.threshold_source_ == "contamination"
 
 

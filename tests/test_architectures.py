@@ -16,7 +16,7 @@ from autoseq.testing import (
     parametrize_with_checks,
 )
 
-BUILTIN_CLASSES = [getattr(builtins, name) for name in builtins.__all__]
+BUILTIN_CLASSES = list(builtins.BUILTINS)
 BUILTIN_NAMES = sorted(cls.name for cls in BUILTIN_CLASSES)
 # Rocket's default 2000 kernels and 18 kernel groups only cost time here (its anomaly
 # decoder is an LSTM as wide as its 4000 features); the default itself is built by
@@ -352,8 +352,9 @@ def test_tutorial_models_search_dropout_and_recurrent_dropout(name):
     pairs = {(0.0, 0.0), (0.0, 0.1), (0.25, 0.0), (0.25, 0.1)}
     est = AutoSeqClassifier(architectures=[name], baselines=False, param_grid={
         name: {"dropout": [0.0, 0.25], "recurrent_dropout": [0.0, 0.1]}})
-    X, y = est._check_input(np.zeros((6, 8, 1)), [0, 1] * 3)
-    candidates = list(ParameterGrid(est._param_grid(X, y)))
+    task = est._make_task()
+    X, y = task.check_input(np.zeros((6, 8, 1)), [0, 1] * 3)
+    candidates = list(ParameterGrid(task.param_grid(X, y)))
     assert len(candidates) == 4
     built = set()
     for params in candidates:

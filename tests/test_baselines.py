@@ -70,8 +70,9 @@ def test_names_and_baselines_per_task():
 
 
 def _grid(est, X, y):
-    X, y = est._check_input(X, y)
-    return est._param_grid(X, y)
+    task = est._make_task()
+    X, y = task.check_input(X, y)
+    return task.param_grid(X, y)
 
 
 def _names(grid):
@@ -144,3 +145,10 @@ def test_italy_power_demand_leaderboard_shows_baselines_next_to_deep_models():
     assert np.isfinite(board["mean_score"]).all()
     Xt, yt = load_dataset("ItalyPowerDemand", "test")
     assert clf.score(Xt, yt) > 0.8
+
+
+def test_majority_reads_an_explicit_label_mode_by_the_classifiers_rule():
+    with pytest.raises(ValueError, match="needs one label per time step"):
+        MajorityClassifier(label_mode="per_step").fit(np.zeros((3, 4, 1)), np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="nor a 0/1 multi-label indicator matrix"):
+        MajorityClassifier(label_mode="multilabel").fit(np.zeros((3, 4, 1)), np.full((3, 2), 5))

@@ -1,5 +1,6 @@
 """The ``autoseq`` command: fit, predict, evaluate, info, architectures, demo, and its errors."""
 
+import io
 import subprocess
 import sys
 
@@ -12,7 +13,7 @@ from typer.testing import CliRunner
 import autoseq
 from autoseq.io import persistence
 from autoseq.io.datasets import from_long
-from autoseq.ui import cli
+from autoseq.ui import cli, tables, tasks
 
 runner = CliRunner()
 
@@ -218,20 +219,19 @@ def test_debug_shows_the_traceback(tmp_path, monkeypatch):
 
 
 def test_missing_task_estimator_is_one_line(tiny, tmp_path, monkeypatch):
-    monkeypatch.delitem(vars(autoseq), "AutoSeqForecaster", raising=False)
-    monkeypatch.setitem(autoseq._EXPORTS, "AutoSeqForecaster", "autoseq._not_written_yet")
+    monkeypatch.setitem(tasks.ESTIMATORS, "forecasting", "AutoSeqNotWrittenYet")
     df = pd.DataFrame({"t": range(30), "sales": np.arange(30.0)})
     df.to_csv(tmp_path / "series.csv", index=False)
     result = _run("fit", tmp_path / "series.csv", "--time-col", "t", "--target", "sales",
                   "--task", "forecasting", "--out", tmp_path / "m.autoseq")
-    _assert_one_line_error(result, "needs autoseq.AutoSeqForecaster")
+    _assert_one_line_error(result, "needs autoseq.AutoSeqNotWrittenYet")
 
 
 def test_series_rows_are_put_in_time_order():
     df = pd.DataFrame({"date": ["1949-03-01", "1949-01-01", "1949-02-01"], "v": [3, 1, 2]})
-    series = cli._time_indexed(df, "date")
+    series = tables.time_indexed(df, "date")
     assert isinstance(series.index, pd.DatetimeIndex) and series["v"].tolist() == [1, 2, 3]
-    ordinal = cli._time_indexed(pd.DataFrame({"t": ["b", "a"], "v": [2, 1]}), "t")
+    ordinal = tables.time_indexed(pd.DataFrame({"t": ["b", "a"], "v": [2, 1]}), "t")
     assert ordinal.index.tolist() == ["a", "b"]
 
 
@@ -246,7 +246,7 @@ def test_series_rows_are_put_in_time_order():
     ([0.5, 1.5, 0.25], "regression"),
 ])
 def test_infer_task(values, task):
-    inferred, reason = cli._infer_task(np.array(values))
+    inferred, reason = tasks.infer_task(np.array(values))
     assert inferred == task and reason
 
 
@@ -334,19 +334,46 @@ def test_info_reads_the_header_without_loading(tiny, monkeypatch):
     result = _run("info", tiny["model"])
     assert result.exit_code == 0, result.output
     header = persistence.info(tiny["model"])
-    for text in ("autoseq.automl.search.AutoSeqClassifier", header["created"], "cv score",
+    for text in ("autoseq.automl.classifier.AutoSeqClassifier", header["created"], "cv score",
                  f"{header['summary']['cv_score']:.4f}", "channels", "tensorflow",
                  "training data", "sequences x",
-                 "--load"):
+                 "channels: dim_0, dim_1",  # the report in the header
+                 "leaderboard", "architecture"):
         assert text in result.stdout
-    assert "gru" in result.stdout and "architecture" not in result.stdout  # no leaderboard
+    assert "gru" in result.stdout
+    assert "--load" not in result.stdout  # the header has the leaderboard: no need to load
 
 
-def test_info_load_shows_the_leaderboard(tiny):
+def test_info_load_loads_the_model(tiny):
     result = _run("info", tiny["model"], "--load")
     assert result.exit_code == 0, result.output
+    assert "loaded: AutoSeqClassifier" in result.stdout
     assert "channels: dim_0, dim_1" in result.stdout
     assert "leaderboard" in result.stdout and "gru" in result.stdout
+
+
+def test_a_saved_best_pipeline_predicts_evaluates_and_shows(tiny, tmp_path):
+    search = autoseq.load(tiny["model"])
+    path = autoseq.save(search.best_estimator_, tmp_path / "pipeline.autoseq")
+    keys = ["--id-col", "series_id", "--time-col", "step"]
+    result = _run("predict", path, tiny["test"], *keys, "--proba")
+    assert result.exit_code == 0, result.output
+    X, y, ids = _test_data(tiny)
+    written = pd.read_csv(io.StringIO(result.stdout))
+    assert written["series_id"].tolist() == ids.tolist()
+    assert written["prediction"].tolist() == search.predict(X).tolist()
+    np.testing.assert_allclose(written[["proba_down", "proba_up"]], search.predict_proba(X),
+                               rtol=1e-6)
+    evaluated = _run("evaluate", path, tiny["test"], *keys, "--target", "label")
+    assert evaluated.exit_code == 0, evaluated.output
+    accuracy = metrics.accuracy_score(y, search.predict(X))
+    assert "classification: 12 sequences" in evaluated.stdout
+    assert f"{accuracy:.4f}" in evaluated.stdout
+    shown = _run("info", path)
+    assert shown.exit_code == 0, shown.output
+    assert "sklearn.pipeline.Pipeline" in shown.stdout
+    assert " -> ".join(search.best_estimator_.named_steps) in shown.stdout
+    assert "--load" in shown.stdout  # no leaderboard in the header of a bare pipeline
 
 
 def test_regression_round_trip(tmp_path):
@@ -436,14 +463,10 @@ def test_demo():
 @pytest.mark.parametrize("text, expected", [("auto", "auto"), ("none", None), ("NONE", None),
                                             ("90", 90.0), ("2.5", 2.5)])
 def test_fit_reads_the_time_budget_as_the_estimators_do(text, expected):
-    from autoseq.ui.cli import _time_budget
-
-    assert _time_budget(text) == expected
+    assert tasks.parse_time_budget(text) == expected
 
 
 @pytest.mark.parametrize("text", ["0", "-5", "soon"])
 def test_a_bad_time_budget_is_one_clear_line(text):
-    from autoseq.ui.cli import CLIError, _time_budget
-
-    with pytest.raises(CLIError, match="--time-budget must be 'auto', 'none' or a positive"):
-        _time_budget(text)
+    with pytest.raises(cli.CLIError, match="--time-budget must be 'auto', 'none' or a positive"):
+        tasks.parse_time_budget(text)

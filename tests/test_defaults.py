@@ -13,14 +13,12 @@ from rich.console import Console
 from test_search import TinyPool
 
 from autoseq import AutoSeqClassifier, AutoSeqRegressor, SeqClassifier, get_architecture
-from autoseq.automl.search import NOT_RUN, CandidateSearch, is_trained
+from autoseq.estimators.deadline import training_deadline
 from autoseq.model_selection import budget as budget_module
-from autoseq.model_selection.budget import (
-    default_time_budget,
-    resolve_time_budget,
-    training_deadline,
-)
+from autoseq.model_selection.budget import default_time_budget, resolve_time_budget
 from autoseq.model_selection.progress import SearchProgress
+from autoseq.model_selection.results import NOT_RUN, is_trained
+from autoseq.model_selection.search import CandidateSearch
 from autoseq.registry import list_architectures, register_architecture, unregister_architecture
 
 
@@ -67,8 +65,9 @@ def test_every_autoseq_estimator_defaults_to_the_bounded_cost_aware_search():
 def test_the_default_search_lists_what_fits_without_training_first_then_by_priority():
     X, y = _separable()
     clf = AutoSeqClassifier(random_state=0)
-    X, y = clf._check_input(X, y)
-    grid = clf._param_grid(X, y)
+    task = clf._make_task()
+    X, y = task.check_input(X, y)
+    grid = task.param_grid(X, y)
     free = [entry for entry in grid if "model" in entry]
     assert grid[:len(free)] == free  # rocket_ridge and majority lead the grid
     names = [type(m).__name__ for entry in free for m in entry["model"]]
@@ -80,8 +79,9 @@ def test_the_default_search_lists_what_fits_without_training_first_then_by_prior
 def test_named_architectures_keep_the_order_they_are_given_in():
     X, y = _separable()
     clf = AutoSeqClassifier(architectures=["simple_rnn", "rocket"], random_state=0)
-    X, y = clf._check_input(X, y)
-    names = [e["model__architecture"][0].name for e in clf._param_grid(X, y)
+    task = clf._make_task()
+    X, y = task.check_input(X, y)
+    names = [e["model__architecture"][0].name for e in task.param_grid(X, y)
              if "model__architecture" in e]
     assert names == ["simple_rnn", "rocket"]
     assert get_architecture("simple_rnn").priority > get_architecture("rocket").priority
@@ -119,11 +119,13 @@ def test_no_network_is_trained_once_a_free_candidate_has_a_perfect_cv_score():
 
 
 def test_named_architectures_are_all_trained_whatever_the_score_so_far():
-    clf = AutoSeqClassifier(architectures=["gru"])
-    assert clf._best_possible() is None
-    assert AutoSeqClassifier()._best_possible() == 1.0
-    assert AutoSeqClassifier(scoring="f1")._best_possible() is None  # unknown maximum
-    assert AutoSeqRegressor()._best_possible() is None
+    def best_possible(estimator):
+        return estimator._make_task().best_possible()
+
+    assert best_possible(AutoSeqClassifier(architectures=["gru"])) is None
+    assert best_possible(AutoSeqClassifier()) == 1.0
+    assert best_possible(AutoSeqClassifier(scoring="f1")) is None  # unknown maximum
+    assert best_possible(AutoSeqRegressor()) is None
 
 
 def test_auto_search_halves_many_trained_candidates_and_grids_a_few():
@@ -132,9 +134,12 @@ def test_auto_search_halves_many_trained_candidates_and_grids_a_few():
              list(range(1, 8))}]
     few = [{"model__architecture": [get_architecture("gru")], "model__architecture__units":
             [4, 8]}, {"model": ["a", "b", "c", "d", "e", "f", "g"]}]
-    assert clf._resolve_search(many) == "halving"
-    assert clf._resolve_search(few) == "grid"  # free candidates do not count
-    assert AutoSeqClassifier(search="grid")._resolve_search(many) == "grid"
+    def kind(estimator, grid):
+        return estimator._make_task().schedule(grid)[0]
+
+    assert kind(clf, many) == "halving"
+    assert kind(clf, few) == "grid"  # free candidates do not count
+    assert kind(AutoSeqClassifier(search="grid"), many) == "grid"
 
 
 # -- the budget covers the refit -------------------------------------------------------------

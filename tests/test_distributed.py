@@ -114,7 +114,7 @@ def test_prepare_data_returns_what_the_search_passes_on():
     clf = AutoSeqClassifier()
     X, y = prepare_data(clf, np.zeros((6, 5)).tolist(), [0, 1] * 3)
     assert X.shape == (6, 5, 1)
-    X2, y2 = clf._check_input(X, y)
+    X2, y2 = clf._make_task().check_input(X, y)
     assert X2 is X and y2 is y  # identical objects: joblib finds them among the scattered
     with pytest.raises(TypeError, match="needs an AutoSeq search estimator"):
         prepare_data(object(), X, y)

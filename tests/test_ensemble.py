@@ -19,7 +19,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import autoseq
 from autoseq import AutoSeqClassifier, AutoSeqRegressor
-from autoseq.automl.search import CandidateSearch, OutOfFoldScorer
+from autoseq.automl.classifier import ClassificationTask
+from autoseq.automl.regressor import RegressionTask
 from autoseq.baselines.numeric import MajorityClassifier
 from autoseq.estimators.ensemble import (
     EnsembleClassifier,
@@ -29,6 +30,7 @@ from autoseq.estimators.ensemble import (
     prediction_scorer,
     select_ensemble,
 )
+from autoseq.model_selection.search import CandidateSearch, OutOfFoldScorer
 from autoseq.model_selection.splitters import WalkForwardSplit
 from autoseq.validation import check_sequences
 
@@ -255,25 +257,36 @@ class CheapRegressor(AutoSeqRegressor):
 
     extra = [ChannelRegressor((0,)), ChannelRegressor((1,))]
 
-    def _architecture_names(self, X, y):
+    def _make_task(self):
+        extra = self.extra
+
+        class Task(RegressionTask):
+            def architecture_names(self, X, y):
+                return []
+
+            def closed_form_models(self, X, y):
+                return []
+
+            def baseline_models(self, X, y):
+                return [clone(m) for m in extra] + super().baseline_models(X, y)
+
+        return Task(self)
+
+
+class CheapClassificationTask(ClassificationTask):
+    def architecture_names(self, X, y):
         return []
 
-    def _closed_form_models(self, X, y):
+    def closed_form_models(self, X, y):
         return []
 
-    def _baseline_models(self, X, y):
-        return [clone(m) for m in self.extra] + super()._baseline_models(X, y)
+    def baseline_models(self, X, y):
+        return [ChannelClassifier(0), ChannelClassifier(1)] + super().baseline_models(X, y)
 
 
 class CheapClassifier(AutoSeqClassifier):
-    def _architecture_names(self, X, y):
-        return []
-
-    def _closed_form_models(self, X, y):
-        return []
-
-    def _baseline_models(self, X, y):
-        return [ChannelClassifier(0), ChannelClassifier(1)] + super()._baseline_models(X, y)
+    def _make_task(self):
+        return CheapClassificationTask(self)
 
 
 def test_ensemble_that_beats_every_candidate_becomes_the_best_estimator(tmp_path, capsys):
@@ -332,16 +345,16 @@ def _results(fold_scores, params=None):
 
 
 def test_leaderboard_ranks_by_the_score_shown_and_names_its_folds():
-    from autoseq.automl.search import _append_row, _leaderboard, _set_ranks
+    from autoseq.model_selection.results import append_row, leaderboard, set_ranks
 
     # fold 1 is the hardest (least training data, as in walk-forward CV)
     results = _results([[0.60, 0.90, 0.90], [0.70, 0.80, 0.80], [np.nan, np.nan, np.nan]])
     results["error"][2] = "ValueError: broken"
     # the ensemble: folds 2-3 only, 0.85 there; it lost to candidate 0 (0.90 on those folds)
-    _append_row(results, {"members": [results["params"][0], results["params"][1]],
+    append_row(results, {"members": [results["params"][0], results["params"][1]],
                           "weights": [0.5, 0.5]}, [np.nan, 0.85, 0.85], 2.0)
-    _set_ranks(results, ensemble_index=3, ensemble_wins=False, best_single=0)
-    board = _leaderboard(results)
+    set_ranks(results, ensemble_index=3, ensemble_wins=False, best_single=0)
+    board = leaderboard(results)
     assert board["mean_score"].tolist()[:3] == pytest.approx([0.85, 0.80, 0.7666667])
     assert board["kind"].tolist() == ["ensemble", "baseline", "baseline", "baseline"]
     assert board["folds"].tolist() == ["2-3", "1-3", "1-3", "-"]  # the failed one: no score
@@ -350,10 +363,10 @@ def test_leaderboard_ranks_by_the_score_shown_and_names_its_folds():
                                    "std_score", "folds", "fit_time", "error"]
     # a tie goes to the single candidate, listed first (it wins a tie)
     tie = _results([[0.80, 0.85, 0.85]])
-    _append_row(tie, {"members": [tie["params"][0]] * 2, "weights": [0.5, 0.5]},
+    append_row(tie, {"members": [tie["params"][0]] * 2, "weights": [0.5, 0.5]},
                 [np.nan, 0.8, 0.8])
     tie["mean_test_score"][1] = tie["mean_test_score"][0]  # shown scores tie exactly
-    _set_ranks(tie, ensemble_index=1, best_single=0)
+    set_ranks(tie, ensemble_index=1, best_single=0)
     assert tie["rank_test_score"].tolist() == [1, 2]
 
 

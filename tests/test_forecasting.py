@@ -327,7 +327,9 @@ def test_a_spent_time_budget_stops_before_the_network_rounds():
     with pytest.warns(UserWarning, match="time_budget"):
         fc.fit(seasonal_ar(60))
     assert fc.stopped_early_ == "time_budget"
-    assert "deep" not in set(fc.leaderboard_["kind"])
+    deep = fc.leaderboard_[fc.leaderboard_["kind"] == "deep"]
+    assert deep["mean_score"].isna().all()  # listed as not run, never trained
+    assert deep["error"].str.startswith("not run: the time budget").all()
 
 
 def test_baselines_false_without_networks_is_refused():
@@ -372,7 +374,7 @@ def test_exogenous_variables_are_used_and_required_later():
     (np.arange(40.0), {"horizon": 0}, "horizon must be a positive integer"),
     (np.arange(40.0), {"strategy": "both"}, "strategy must be one of"),
     (np.arange(40.0), {"lookbacks": 5}, "lookbacks must be a non-empty list"),
-    (np.arange(40.0), {"search": "halving"}, "search must be 'grid'"),
+    (np.arange(40.0), {"search": "random"}, "search must be 'auto', 'grid' or 'halving'"),
     (np.arange(40.0), {"scoring": "no_such_metric"}, "no_such_metric"),
     (np.r_[np.arange(39.0), np.nan], {}, "NaN"),
     (np.ones((40, 2)), {}, "one series"),
@@ -617,7 +619,7 @@ def test_exogenous_x_with_candidates_that_cannot_use_it():
 
 
 def test_without_statsforecast_the_search_says_so_and_goes_on(monkeypatch):
-    monkeypatch.setattr("autoseq.automl.forecaster.statsforecast_available", lambda: False)
+    monkeypatch.setattr("autoseq.automl.forecast_task.statsforecast_available", lambda: False)
     with pytest.warns(UserWarning, match="statsforecast is not installed"):
         fc = AutoSeqForecaster(**STATS).fit(seasonal_ar(60))
     assert "statistical" not in set(fc.leaderboard_["kind"])
@@ -633,14 +635,14 @@ def test_statistical_and_time_budget_parameters_are_checked(kwargs, match):
 
 
 def test_the_ensemble_is_judged_against_a_single_candidate_chosen_the_same_way():
-    from autoseq.automl.forecaster import _sequential_single_score
+    from autoseq.automl.forecast_task import sequential_single_score
 
     # candidate 0 is best on fold 0 but worst later; candidate 1 the reverse
     results = {"split0_test_score": np.array([-1.0, -2.0]),
                "split1_test_score": np.array([-3.0, -1.0]),
                "split2_test_score": np.array([-3.0, -1.0])}
     # fold 1: chosen on fold 0 -> candidate 0 (-3); fold 2: on folds 0-1 -> candidate 1 (-1)
-    assert _sequential_single_score(results, 3) == pytest.approx(-2.0)
+    assert sequential_single_score(results, 3) == pytest.approx(-2.0)
 
 
 def test_time_budget_defaults_to_auto_and_never_cuts_the_baselines():
@@ -648,3 +650,17 @@ def test_time_budget_defaults_to_auto_and_never_cuts_the_baselines():
     assert fc.time_budget == "auto"
     fc.fit(seasonal_ar(60))
     assert fc.stopped_early_ is None and (fc.leaderboard_["kind"] == "baseline").sum() > 10
+
+
+def test_autoarima_drops_a_long_season_that_would_take_minutes_to_fit():
+    pytest.importorskip("statsforecast")
+    from autoseq.baselines.forecast import MAX_ARIMA_SEASON, StatisticalForecast
+
+    t = np.arange(400.0)
+    y = np.sin(2 * np.pi * t / 63) + 0.01 * t
+    W, targets = y[None, :390, None], y[None, 390:]
+    long = StatisticalForecast("AutoARIMA", season_length=63).fit(W, targets)
+    assert long.model_.season_length == 1 and 63 > MAX_ARIMA_SEASON
+    short = StatisticalForecast("AutoARIMA", season_length=12).fit(W, targets)
+    assert short.model_.season_length == 12
+    assert long.predict(W).shape == (1, 10)

@@ -7,8 +7,8 @@ from sklearn.pipeline import Pipeline
 from test_search import TinyMax, TinyPool
 
 from autoseq import SeqClassifier, SequenceScaler, get_architecture
-from autoseq.automl.search import SearchFailedError
 from autoseq.model_selection.halving import HalvingCandidateSearch, halving_schedule
+from autoseq.model_selection.search import SearchFailedError
 
 
 @pytest.fixture(scope="module")

@@ -76,12 +76,12 @@ def test_bad_targets_fail_before_training(binary_sequences, y, match):
 ], ids=["single", "per_step", "multilabel"])
 def test_search_refuses_a_target_of_one_class_before_training(y, label_mode, match,
                                                                monkeypatch):
-    import autoseq.automl.search
+    import autoseq.model_selection.search
 
     def no_search(*args, **kwargs):
         raise AssertionError("the search started")
 
-    monkeypatch.setattr(autoseq.automl.search.CandidateSearch, "fit", no_search)
+    monkeypatch.setattr(autoseq.model_selection.search.CandidateSearch, "fit", no_search)
     with pytest.raises(ValueError, match=match):
         AutoSeqClassifier(architectures=["gru"], max_epochs=1, label_mode=label_mode).fit(
             np.zeros((12, 5, 1)), y)
@@ -114,3 +114,32 @@ def test_search_refuses_nan_before_training(binary_sequences):
     X[3, 4, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         AutoSeqClassifier(architectures=["gru"], max_epochs=1).fit(X, y)
+
+
+def test_checked_arrays_keep_float32_only_when_asked(rng):
+    from autoseq.validation import surely_finite
+
+    X32 = rng.normal(size=(3, 4, 2)).astype(np.float32)
+    assert check_sequences(X32).dtype == np.float64
+    assert check_sequences(X32, dtype=(np.float64, np.float32)) is X32  # no copy
+    X64 = X32.astype(np.float64)
+    assert check_sequences(X64) is X64
+    assert check_sequences(X64.astype(int), dtype=(np.float64, np.float32)).dtype == np.float64
+    assert surely_finite(X64) and not surely_finite(np.array([1.0, np.nan]))
+    assert not surely_finite(np.array([np.inf, -np.inf]))
+    huge = np.full(4, 1e308)  # finite, but its sum overflows: the close look decides
+    assert not surely_finite(huge)
+    assert check_sequences(huge.reshape(1, 4, 1)).shape == (1, 4, 1)
+
+
+def test_a_keras_estimator_checks_its_input_once_per_fit(binary_sequences, monkeypatch):
+    from autoseq import validation
+
+    X, y = binary_sequences
+    calls = []
+    check = validation.check_sequences
+    monkeypatch.setattr(validation, "check_sequences",
+                        lambda *a, **k: calls.append(1) or check(*a, **k))
+    clf = SeqClassifier("gru", epochs=1, random_state=0).fit(X.astype(np.float32), y)
+    assert len(calls) == 1
+    assert clf.predict(X[:3]).shape == (3,) and len(calls) == 2

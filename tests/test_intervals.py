@@ -8,7 +8,7 @@ from test_ensemble import ChannelRegressor, CheapRegressor
 from test_search import TinyPool
 
 from autoseq import AutoSeqRegressor
-from autoseq.model_selection.intervals import check_coverage, conformal_half_widths, interval_frame
+from autoseq.estimators.intervals import check_coverage, conformal_half_widths, interval_frame
 
 
 def test_half_width_is_the_conformal_quantile_of_absolute_residuals():

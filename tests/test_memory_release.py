@@ -81,7 +81,7 @@ def test_a_dropped_estimator_frees_its_training_graph():
 def test_the_search_frees_the_training_graphs_of_its_fits():
     from tensorflow.python.framework.func_graph import FuncGraph
 
-    from autoseq.automl.search import CandidateSearch
+    from autoseq.model_selection.search import CandidateSearch
 
     X, y = _data(32)
     before = {id(g) for g in _func_graphs()}
@@ -144,11 +144,11 @@ def test_custom_gradients_owned_by_ties_entries_to_the_owner():
 
 
 def test_the_search_release_hook_trims_the_c_heap(monkeypatch):
-    from autoseq.automl import search
+    from autoseq.model_selection import search
 
     calls = []
     monkeypatch.setattr(_backend, "trim_heap", lambda: calls.append(1) or True)
-    search._release_memory()
+    search.release_memory()
     assert calls == [1]
 
 

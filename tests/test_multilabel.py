@@ -8,7 +8,7 @@ from test_search import FAST, TinyPool, TinySteps
 
 import autoseq
 from autoseq import AutoSeqClassifier, list_architectures
-from autoseq.automl.search import _per_step_accuracy
+from autoseq.automl.classifier import _per_step_accuracy
 
 
 def motif_set(n, n_steps=48, seed=0):
@@ -33,8 +33,9 @@ def motif_set(n, n_steps=48, seed=0):
 
 def _resolve(clf, X, y):
     """Run the estimator's input reading (what fit does first) and return its choices."""
-    X, y = clf._check_input(X, y)
-    return clf._label_mode, clf._search_task(y), clf._architecture_names(X, y)
+    task = clf._make_task()
+    X, y = task.check_input(X, y)
+    return task.label_mode, task.search_task(y), task.architecture_names(X, y)
 
 
 def test_one_column_per_step_reads_as_per_step_labels():
@@ -44,7 +45,9 @@ def test_one_column_per_step_reads_as_per_step_labels():
     assert (mode, task) == ("per_step", "labelling")
     assert names == list_architectures("labelling", input_kind="numeric", sequence_output=True)
     assert "rocket" not in names and "gru" in names
-    assert clf._default_scoring()._score_func is _per_step_accuracy
+    task = clf._make_task()
+    task.check_input(X, y)
+    assert task.default_scoring()._score_func is _per_step_accuracy
 
 
 def test_other_01_matrices_read_as_multilabel():
@@ -54,7 +57,9 @@ def test_other_01_matrices_read_as_multilabel():
     mode, task, names = _resolve(clf, X, y)
     assert (mode, task) == ("multilabel", "classification")
     assert "rocket" in names
-    scorer = clf._default_scoring()
+    task = clf._make_task()
+    task.check_input(X, y)
+    scorer = task.default_scoring()
     assert scorer._score_func is f1_score
     assert scorer._kwargs == {"average": "samples", "zero_division": 1.0}
 

@@ -109,11 +109,11 @@ def test_drives_a_candidate_search(binary_sequences, monkeypatch):
     """The protocol CandidateSearch calls after each batch of candidates."""
     from sklearn.linear_model import LogisticRegression
 
-    from autoseq.automl import search
-    from autoseq.automl.search import CandidateSearch
+    from autoseq.model_selection import search
+    from autoseq.model_selection.search import CandidateSearch
 
     # freeing Keras memory between candidates would import TensorFlow for nothing here
-    monkeypatch.setattr(search, "_release_memory", lambda: None)
+    monkeypatch.setattr(search, "release_memory", lambda: None)
     X, y = binary_sequences
     console = _console(terminal=False)
     with SearchProgress(total=3, console=console) as progress:

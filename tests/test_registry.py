@@ -28,10 +28,9 @@ BUILTINS = {"bilstm", "cnn_lstm", "gru", "lstm", "lstm_attention", "rocket", "si
 
 
 @pytest.fixture(autouse=True)
-def restore_registry(monkeypatch):
+def restore_registry():
     """Put the registry back as it was: new names unregistered, replaced ones restored."""
     before = {name: type(get_architecture(name)) for name in list_architectures()}
-    monkeypatch.setattr(registry, "_PLUGINS_LOADED", registry._PLUGINS_LOADED)
     yield
     for name in set(list_architectures()) - set(before):
         unregister_architecture(name)
@@ -261,7 +260,7 @@ class PluginB(Dummy):
 
 
 def _entry_points(monkeypatch, *entries):
-    """Make registry._load_plugins see ``entries`` as the installed entry points."""
+    """Make ``registry.reload_plugins`` see ``entries`` as the installed entry points."""
     module = types.ModuleType("autoseq_fake_plugin")
     module.PluginA, module.PluginB = PluginA, PluginB
     module.BOTH = [PluginA, PluginB]

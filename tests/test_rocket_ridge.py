@@ -11,7 +11,7 @@ from test_baselines import _grid, _names
 from test_search import FAST, TinyPool
 from test_sklearn_checks import LIST_REASON
 
-import autoseq.automl.search
+import autoseq.automl.task
 from autoseq import AutoSeqClassifier, AutoSeqRegressor, RocketRidgeClassifier, RocketRidgeRegressor
 from autoseq.estimators.rocket_ridge import random_kernel_features
 
@@ -194,13 +194,13 @@ def test_rocket_ridge_is_left_out(make, X, y):
 
 
 def test_rocket_ridge_is_left_out_of_large_training_sets(monkeypatch):
-    monkeypatch.setattr(autoseq.automl.search, "ROCKET_RIDGE_MAX_SEQUENCES", 10)
+    monkeypatch.setattr(autoseq.automl.task, "ROCKET_RIDGE_MAX_SEQUENCES", 10)
     assert "rocket_ridge" not in _names(_grid(AutoSeqClassifier(), np.zeros((12, 6, 1)),
                                               np.arange(12) % 2))
 
 
 def test_rocket_ridge_wins_a_tie(monkeypatch):
-    monkeypatch.setattr(autoseq.automl.search, "list_architectures", lambda *a, **k: [TinyPool()])
+    monkeypatch.setattr(autoseq.automl.task, "list_architectures", lambda *a, **k: [TinyPool()])
     X, y = _shapes(48)
     clf = AutoSeqClassifier(ensemble=False, scoring=lambda estimator, X, y: 0.5,
                             **FAST).fit(X, y)
@@ -210,7 +210,7 @@ def test_rocket_ridge_wins_a_tie(monkeypatch):
 
 
 def test_rocket_ridge_wins_where_a_network_has_too_few_epochs(monkeypatch):
-    monkeypatch.setattr(autoseq.automl.search, "list_architectures", lambda *a, **k: ["gru"])
+    monkeypatch.setattr(autoseq.automl.task, "list_architectures", lambda *a, **k: ["gru"])
     X, y = _shapes(48)
     clf = AutoSeqClassifier(param_grid={"gru": {"units": [4]}}, **FAST).fit(X, y)
     board = clf.leaderboard_
@@ -225,4 +225,4 @@ def test_the_generator_searches_no_rocket_ridge():
     from autoseq import AutoSeqGenerator
 
     windows = np.arange(20).reshape(5, 4)  # token-id windows: tokens, never numeric sequences
-    assert AutoSeqGenerator()._closed_form_models(windows, np.arange(5)) == []
+    assert AutoSeqGenerator()._make_task().closed_form_models(windows, np.arange(5)) == []

@@ -13,12 +13,12 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import accuracy_score
-from test_ensemble import CheapClassifier, _two_channel_data
+from test_ensemble import CheapClassificationTask, CheapClassifier, _two_channel_data
 
 from autoseq import Architecture, AutoSeqClassifier, get_architecture
-from autoseq.automl.search import SearchFailedError
 from autoseq.baselines.numeric import MajorityClassifier
 from autoseq.model_selection.progress import Leaderboard
+from autoseq.model_selection.search import SearchFailedError
 from autoseq.registry import register_architecture, unregister_architecture
 
 FAST = dict(cv=2, max_epochs=2, random_state=0)
@@ -102,8 +102,12 @@ def fitted():
 class CheapWithNetwork(CheapClassifier):
     """Two one-channel classifiers (a sure two-member ensemble) and a counted network."""
 
-    def _architecture_names(self, X, y):
-        return [CountingPool(units=4)]
+    def _make_task(self):
+        class Task(CheapClassificationTask):
+            def architecture_names(self, X, y):
+                return [CountingPool(units=4)]
+
+        return Task(self)
 
 
 def test_out_of_fold_predictions_cost_no_extra_training():

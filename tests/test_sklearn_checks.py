@@ -31,6 +31,8 @@ from autoseq import (
     SequenceScaler,
     get_architecture,
 )
+from autoseq.automl.classifier import ClassificationTask
+from autoseq.automl.regressor import RegressionTask
 
 TINY = dict(architecture=get_architecture("gru", units=4), epochs=2, batch_size=16,
             random_state=0)
@@ -80,26 +82,36 @@ def test_sklearn_compatible(estimator, check):
 
 
 # -- the searches ----------------------------------------------------------------------------
-class ClosedFormClassifier(AutoSeqClassifier):
-    """The whole AutoSeqClassifier search (folds, baselines, ensemble, refit, leaderboard)
-    over its candidates without gradient descent: rocket_ridge (500 kernels) and majority."""
+class ClosedFormClassificationTask(ClassificationTask):
+    """The whole classification search (folds, baselines, ensemble, refit, leaderboard) over
+    its candidates without gradient descent: rocket_ridge (500 kernels) and majority."""
 
-    def _architecture_names(self, X, y):
+    def architecture_names(self, X, y):
         return []
 
-    def _rocket_ridge(self):
-        model = super()._rocket_ridge()
+    def rocket_ridge(self):
+        model = super().rocket_ridge()
         return None if model is None else model.set_params(n_kernels=500)
 
 
-class ClosedFormRegressor(AutoSeqRegressor):
-    """AutoSeqRegressor's search over rocket_ridge (500 kernels) and mean."""
+class ClosedFormClassifier(AutoSeqClassifier):
+    def _make_task(self):
+        return ClosedFormClassificationTask(self)
 
-    def _architecture_names(self, X, y):
+
+class ClosedFormRegressionTask(RegressionTask):
+    """The regression search over rocket_ridge (500 kernels) and mean."""
+
+    def architecture_names(self, X, y):
         return []
 
-    def _rocket_ridge(self):
-        return super()._rocket_ridge().set_params(n_kernels=500)
+    def rocket_ridge(self):
+        return super().rocket_ridge().set_params(n_kernels=500)
+
+
+class ClosedFormRegressor(AutoSeqRegressor):
+    def _make_task(self):
+        return ClosedFormRegressionTask(self)
 
 
 # the checks of what a search does with X and y itself; one variant of each

@@ -85,3 +85,68 @@ def test_scaler_pandas_output_for_tables_and_a_clear_error_for_sequences(rng):
     assert isinstance(out, pd.DataFrame) and list(out.columns) == list("abcd")
     with pytest.raises(ValueError, match="applies to 2-D tables only"):
         scaler.fit_transform(frame.to_numpy()[:, :, None])
+
+
+# -- one padding for every caller, and input checked once per fit_transform -------------
+def test_pad_sequences_pads_and_truncates_either_side():
+    from autoseq.preprocessing.padding import pad_sequences
+
+    seqs = [np.array([[1.0], [2.0], [3.0]]), np.array([[4.0]])]
+    post = pad_sequences(seqs)
+    assert post.dtype == np.float32 and post.shape == (2, 3, 1)
+    np.testing.assert_array_equal(post[:, :, 0], [[1, 2, 3], [4, np.nan, np.nan]])
+    pre = pad_sequences(seqs, 2, padding="pre", truncating="post", dtype=np.float64)
+    np.testing.assert_array_equal(pre[:, :, 0], [[1, 2], [np.nan, 4]])
+    ids = pad_sequences([[5, 6, 7], []], 2, value=0, dtype=np.int32)
+    assert ids.tolist() == [[6, 7], [0, 0]] and ids.dtype == np.int32
+
+
+@pytest.mark.parametrize("length", [3, 7, 10])
+@pytest.mark.parametrize("padding", ["post", "pre"])
+@pytest.mark.parametrize("truncating", ["pre", "post"])
+def test_an_array_is_padded_as_its_sequences_one_by_one(length, padding, truncating, rng):
+    from autoseq.preprocessing.padding import pad_sequences
+
+    X = rng.normal(size=(4, 7, 2))
+    kw = dict(padding=padding, truncating=truncating)
+    whole = pad_sequences(X, length, **kw)
+    np.testing.assert_array_equal(whole, pad_sequences(list(X), length, **kw))
+    assert not np.shares_memory(whole, X)
+    same = X.astype(np.float32)
+    assert pad_sequences(same) is same  # no length: only cast, never copied
+
+
+@pytest.mark.parametrize("length", [None, 5, 12])
+def test_padder_gives_the_same_windows_for_arrays_lists_and_padded_arrays(length, rng):
+    X = rng.normal(size=(6, 9, 2))
+    ragged = [x[: 9 - i] for i, x in enumerate(X)]
+    for padding in ("post", "pre"):
+        for truncating in ("pre", "post"):
+            padder = SequencePadder(length, padding=padding, truncating=truncating).fit(X)
+            from_array = padder.transform(X)
+            np.testing.assert_array_equal(from_array, padder.transform(list(X)))
+            np.testing.assert_array_equal(from_array, padder.transform(X.astype(np.float32)))
+            padded = SequencePadder(padding=padding).fit_transform(ragged)
+            np.testing.assert_array_equal(padder.transform(padded), padder.transform(ragged))
+
+
+@pytest.mark.parametrize("transformer", [SequenceScaler(), SequenceScaler("minmax"),
+                                         SequencePadder(), SequencePadder(4, padding="pre")])
+def test_fit_transform_is_fit_then_transform_with_one_check(transformer, rng, monkeypatch):
+    from sklearn.base import clone
+
+    from autoseq import validation
+
+    X = [rng.normal(size=(n, 2)) for n in (5, 3, 6)]
+    expected = clone(transformer).fit(X).transform(X)
+    calls = []
+    check = validation.check_sequences
+    monkeypatch.setattr(validation, "check_sequences",
+                        lambda *a, **k: calls.append(1) or check(*a, **k))
+    fitted = clone(transformer)
+    out = fitted.fit_transform(X)
+    assert len(calls) == 1
+    assert type(out) is type(expected) and len(out) == len(expected)
+    for got, want in zip(out, expected, strict=True):  # a scaler keeps a ragged list ragged
+        np.testing.assert_array_equal(got, want)
+    assert fitted.n_features_in_ == 2

@@ -219,3 +219,15 @@ def test_planted_future_value_changes_no_forecast_from_an_earlier_origin(method,
     clean, dirty = forecasts(y), forecasts(planted)
     np.testing.assert_array_equal(clean[:-1], dirty[:-1])
     assert not np.allclose(clean[-1], dirty[-1])  # the origin after it does see it
+
+
+@pytest.mark.parametrize("step", [SlidingWindow(3, normalize="last"), SlidingWindow(8),
+                                  TargetTransform("log"), TargetTransform("boxcox")])
+def test_fit_transform_equals_fit_then_transform(step):
+    y = 10 + np.arange(30.0) + np.sin(np.arange(30.0))
+    samples = history_samples(y[:, None], np.arange(2, 28), history=6, horizon=2)
+    expected = clone(step).fit(samples).transform(samples)
+    np.testing.assert_array_equal(clone(step).fit_transform(samples), expected)
+    before = samples.copy()
+    clone(step).fit_transform(samples)
+    np.testing.assert_array_equal(samples, before)  # the input is left as it was

@@ -15,7 +15,8 @@ from sklearn.base import OutlierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from autoseq import validation
-from autoseq.automl.search import SEARCH_LEARNING_RATE, _AutoSeqBase
+from autoseq.automl.base import AutoSeqBase
+from autoseq.automl.task import SEARCH_LEARNING_RATE, Task
 from autoseq.baselines.anomaly import MatrixProfileDetector, NearestWindowDetector
 from autoseq.estimators.autoencoder import TRAINING_FOLDS, SeqAutoencoder
 from autoseq.estimators.window_scoring import (
@@ -77,7 +78,179 @@ def _neg_reconstruction_error(estimator, X, y=None) -> float:
     return float(np.mean(estimator.score_samples(X)))
 
 
-class AutoSeqAnomalyDetector(OutlierMixin, _AutoSeqBase):
+class AnomalyTask(Task):
+    """Normal data in, a detector out: candidates ranked by held-out reconstruction error.
+
+    ``y`` never reaches the search: labels, when given, only set the threshold
+    after the refit (:meth:`finish`). No ensemble: reconstruction errors of
+    different models do not average into a detector.
+    """
+
+    name = "anomaly"
+    # the folds keep each candidate's out-of-fold scores; the winner's set the threshold
+    oof_method = "score_samples"
+
+    def __init__(self, estimator):
+        super().__init__(estimator)
+        self.stream = False
+        self.labels = None
+        self.oof_scores = None
+
+    def check_input(self, X, y):
+        est = self.estimator
+        if est.contamination != "auto" and y is not None:
+            raise ValueError("Pass either labels y (they choose the threshold) or a float "
+                             f"contamination, not both; got contamination={est.contamination!r}.")
+        check_scoring_params(est.aggregate, est.contamination)
+        self.stream = is_stream(X)
+        X = est._internal(X, self.stream)
+        self.labels = None if y is None else _check_labels(y, len(X))
+        return X, None
+
+    def preprocessing(self, X):
+        if self.stream:
+            return [("scaler", SequenceScaler())]
+        return [("scaler", SequenceScaler()), ("padder", SequencePadder())]
+
+    def model(self, input_kind):
+        # candidates score only held-out data; the winner's training data is scored out of
+        # fold after the refit (finish), so the search pays for no extra trainings
+        est = self.estimator
+        return SeqAutoencoder(aggregate=est.aggregate, contamination=est.contamination,
+                              epochs=est.max_epochs, learning_rate=SEARCH_LEARNING_RATE,
+                              batch_size=DEFAULT_BATCH_SIZE, random_state=est.random_state,
+                              training_folds=0)
+
+    def default_scoring(self):
+        return _neg_reconstruction_error
+
+    def architecture_names(self, X, y):
+        est = self.estimator
+        if isinstance(est.architectures, (list, tuple)) and len(est.architectures) == 0:
+            return []  # the baselines only
+        if est.architectures is None:
+            able = set(list_architectures("anomaly"))
+            names = [n for n in DEFAULT_ARCHITECTURES if n in able]
+            if not names:
+                raise ValueError(
+                    f"None of the default architectures {list(DEFAULT_ARCHITECTURES)} is "
+                    f"registered for the task 'anomaly'; name some with architectures=[...] "
+                    f"(registered: {', '.join(sorted(able)) or 'none'}), or pass "
+                    "architectures=[] to search the baselines only.")
+            return names
+        return super().architecture_names(X, y)
+
+    def param_grid(self, X, y):
+        est = self.estimator
+        baselines = self.baseline_candidates(X, y)
+        names = self.architecture_names(X, y)
+        if not names and not baselines:
+            raise ValueError("Nothing to search: architectures=[] means the baselines only, "
+                             "and baselines=False leaves none. Name architectures or set "
+                             "baselines=True.")
+        deep = [e for e in super().param_grid(X, y) if "model__architecture" in e] \
+            if names else []
+        bottlenecks = _as_list(est.bottleneck, "bottleneck")
+        overridden = set(est.param_grid or {})
+        n_windows = len(X)
+        windows = [None]
+        if self.stream:
+            windows = self.window_lengths(X)
+            if est.window_length is None:
+                windows = [min(windows[0], MAX_AUTOENCODER_WINDOW)]
+        grid = []
+        for entry in deep:
+            entry = dict(entry)
+            arch = entry["model__architecture"][0]
+            if est.architectures is None and arch.name not in overridden:
+                # the default search: one setting per architecture, its first
+                entry = {k: v[:1] if k.startswith("model__architecture__") else v
+                         for k, v in entry.items()}
+            entry.setdefault("model__bottleneck", bottlenecks)
+            for w in windows:
+                sized = dict(entry)
+                if w is not None:
+                    sized.setdefault("model__window_length", [w])
+                    n_windows = len(X) - w + 1
+                    stride = max(1, w // SeqAutoencoder.windows_per_length,
+                                 -(-n_windows // DEFAULT_TRAIN_WINDOWS))
+                    sized.setdefault("model__stride", [stride])
+                    n_windows = -(-n_windows // stride)
+                batches = max(1, -(-int(n_windows * 0.9) // DEFAULT_BATCH_SIZE))
+                epochs = min(est.max_epochs, MAX_DEFAULT_EPOCHS,
+                             max(MIN_EPOCHS, -(-DEFAULT_TRAINING_STEPS // batches)))
+                sized.setdefault("model__epochs", [epochs])
+                grid.append(sized)
+        # baselines first: they finish in seconds and are what a deep model must beat
+        return baselines + grid
+
+    def baseline_candidates(self, X, y):
+        est = self.estimator
+        if not est.baselines:
+            return []
+        profile = {"model": [MatrixProfileDetector(aggregate=est.aggregate,
+                                                   contamination=est.contamination)]}
+        nearest = {"model": [NearestWindowDetector(aggregate=est.aggregate,
+                                                   contamination=est.contamination)]}
+        windows = self.window_lengths(X)
+        if windows:
+            nearest["model__window_length"] = windows
+            # z-normalized, a window of a few steps matches almost anything: no discord
+            windows = [w for w in windows if w >= MIN_PROFILE_WINDOW]
+            profile["model__window_length"] = windows
+        elif validation.lengths(X).max() < MIN_PROFILE_WINDOW:
+            windows = []
+        return [profile, nearest] if windows != [] else [nearest]
+
+    def window_lengths(self, X):
+        est = self.estimator
+        if not self.stream:
+            return None
+        if est.window_length is None:
+            return default_window_lengths(X[:, 0, :])
+        return _as_list(est.window_length, "window_length", minimum=2)
+
+    def residuals(self, predictions, y_folds):
+        # the last fold's model trained on the most data: the closest to the refitted one
+        kept = [p for p in predictions if p is not None]
+        return kept[-1] if kept else None
+
+    def calibrate(self, residuals):
+        self.oof_scores = residuals
+
+    def select_ensemble(self, *args, **kwargs):
+        return None
+
+    def finish(self, X, y):
+        est = self.estimator
+        est.stream_ = self.stream
+        labels, oof = self.labels, self.oof_scores
+        model = est.best_estimator_[-1]
+        if isinstance(model, SeqAutoencoder) and not model.training_folds:
+            # the refitted autoencoder scores its own training data out of fold
+            model.set_params(training_folds=TRAINING_FOLDS)
+            data = est.best_estimator_[:-1].transform(X)
+            windows, rows = model._training_input(data)
+            model._learn_training_scores(windows, rows)
+            if est.contamination != "auto" and hasattr(model, "training_scores_"):
+                model.offset_ = float(np.percentile(model.training_scores_,
+                                                    100 * est.contamination))
+        if labels is not None:
+            est.offset_ = _best_f1_offset(est.best_estimator_.score_samples(X), labels)
+            est.threshold_source_ = "labels"
+        elif est.contamination != "auto":
+            est.offset_ = model.offset_
+            est.threshold_source_ = "contamination"
+        elif oof is not None and len(oof):
+            est.offset_ = float(np.min(oof))
+            est.threshold_source_ = "out_of_fold"
+        else:
+            est.offset_ = model.offset_
+            est.threshold_source_ = "held_out_tail"
+        est.window_length_ = model.window_length_
+
+
+class AutoSeqAnomalyDetector(OutlierMixin, AutoSeqBase):
     """Find, cross-validate and refit the best autoencoder anomaly detector.
 
     ``fit`` takes normal data. On a **collection** of sequences each sequence
@@ -142,8 +315,6 @@ class AutoSeqAnomalyDetector(OutlierMixin, _AutoSeqBase):
     baselines : bool, default=True
         Include the matrix-profile and nearest-window baselines (kind
         "baseline" on the leaderboard, searched first).
-    ensemble : bool, default=True
-        Not used by anomaly detection (no ensemble is built); kept for a common API.
     n_jobs : int, optional
     random_state : int, optional
     verbose : int, default=0
@@ -193,22 +364,28 @@ class AutoSeqAnomalyDetector(OutlierMixin, _AutoSeqBase):
     ((800,), ['baseline', 'deep'])
     """
 
-    _task = "anomaly"
+    _task_name = "anomaly"
 
     def __init__(self, *, architectures=None, param_grid=None, cv=None, scoring=None,
-                 search="auto", max_epochs=80, time_budget="auto", baselines=True,
-                 ensemble=True, n_jobs=None, random_state=None, verbose=0, window_length=None,
-                 bottleneck=8, aggregate="mean", contamination="auto"):
-        super().__init__(architectures=architectures, param_grid=param_grid, cv=cv,
-                         scoring=scoring, search=search, max_epochs=max_epochs,
-                         time_budget=time_budget, baselines=baselines, ensemble=ensemble,
-                         n_jobs=n_jobs, random_state=random_state, verbose=verbose)
+                 search="auto", max_epochs=80, time_budget="auto", baselines=True, n_jobs=None,
+                 random_state=None, verbose=0, window_length=None, bottleneck=8,
+                 aggregate="mean", contamination="auto"):
+        self.architectures = architectures
+        self.param_grid = param_grid
+        self.cv = cv
+        self.scoring = scoring
+        self.search = search
+        self.max_epochs = max_epochs
+        self.time_budget = time_budget
+        self.baselines = baselines
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
         self.window_length = window_length
         self.bottleneck = bottleneck
         self.aggregate = aggregate
         self.contamination = contamination
 
-    # -- hooks of the shared search ---------------------------------------------------
     def fit(self, X, y=None):
         """Search autoencoders (and the baseline) on normal data and refit the best.
 
@@ -226,166 +403,16 @@ class AutoSeqAnomalyDetector(OutlierMixin, _AutoSeqBase):
         -------
         self
         """
-        return super().fit(X, y)
+        return self._fit_with(self._make_task(), X, y)
 
-    def _check_input(self, X, y):
-        if self.contamination != "auto" and y is not None:
-            raise ValueError("Pass either labels y (they choose the threshold) or a float "
-                             f"contamination, not both; got contamination={self.contamination!r}.")
-        check_scoring_params(self.aggregate, self.contamination)
-        self.stream_ = is_stream(X)
-        X = self._internal(X)
-        self._labels = None if y is None else _check_labels(y, len(X))
-        # the search needs a target to split; the models never read it
-        return X, np.zeros(len(X))
+    def _make_task(self):
+        return AnomalyTask(self)
 
-    def _internal(self, X):
+    def _internal(self, X, stream=None):
         """A stream as rows ``(n_rows, 1, n_channels)`` (what the scaler scales per channel)."""
-        if self.stream_:
+        if self.stream_ if stream is None else stream:
             return as_stream(X)[:, np.newaxis, :]
         return validation.check_sequences(X, allow_nan="padding")
-
-    def _preprocessing(self, X):
-        if self.stream_:
-            return [("scaler", SequenceScaler())]
-        return [("scaler", SequenceScaler()), ("padder", SequencePadder())]
-
-    def _make_model(self, input_kind="numeric"):
-        # candidates score only held-out data; the winner's training data is scored out of
-        # fold after the refit (_after_fit), so the search pays for no extra trainings
-        return SeqAutoencoder(aggregate=self.aggregate, contamination=self.contamination,
-                              epochs=self.max_epochs, learning_rate=SEARCH_LEARNING_RATE,
-                              batch_size=DEFAULT_BATCH_SIZE, random_state=self.random_state,
-                              training_folds=0)
-
-    def _default_scoring(self):
-        return _neg_reconstruction_error
-
-    def _architecture_names(self, X, y):
-        if isinstance(self.architectures, (list, tuple)) and len(self.architectures) == 0:
-            return []  # the baselines only
-        if self.architectures is None:
-            able = set(list_architectures("anomaly"))
-            names = [n for n in DEFAULT_ARCHITECTURES if n in able]
-            if not names:
-                raise ValueError(
-                    f"None of the default architectures {list(DEFAULT_ARCHITECTURES)} is "
-                    f"registered for the task 'anomaly'; name some with architectures=[...] "
-                    f"(registered: {', '.join(sorted(able)) or 'none'}), or pass "
-                    "architectures=[] to search the baselines only.")
-            return names
-        return super()._architecture_names(X, y)
-
-    def _param_grid(self, X, y):
-        baselines = self._extra_candidates(X, y)
-        names = self._architecture_names(X, y)
-        if not names and not baselines:
-            raise ValueError("Nothing to search: architectures=[] means the baselines only, "
-                             "and baselines=False leaves none. Name architectures or set "
-                             "baselines=True.")
-        deep = [e for e in super()._param_grid(X, y) if "model__architecture" in e] \
-            if names else []
-        bottlenecks = _as_list(self.bottleneck, "bottleneck")
-        overridden = set(self.param_grid or {})
-        n_windows = len(X)
-        windows = [None]
-        if self.stream_:
-            windows = self._window_lengths(X)
-            if self.window_length is None:
-                windows = [min(windows[0], MAX_AUTOENCODER_WINDOW)]
-        grid = []
-        for entry in deep:
-            entry = dict(entry)
-            arch = entry["model__architecture"][0]
-            if self.architectures is None and arch.name not in overridden:
-                # the default search: one setting per architecture, its first
-                entry = {k: v[:1] if k.startswith("model__architecture__") else v
-                         for k, v in entry.items()}
-            entry.setdefault("model__bottleneck", bottlenecks)
-            for w in windows:
-                sized = dict(entry)
-                if w is not None:
-                    sized.setdefault("model__window_length", [w])
-                    n_windows = len(X) - w + 1
-                    stride = max(1, w // SeqAutoencoder.windows_per_length,
-                                 -(-n_windows // DEFAULT_TRAIN_WINDOWS))
-                    sized.setdefault("model__stride", [stride])
-                    n_windows = -(-n_windows // stride)
-                batches = max(1, -(-int(n_windows * 0.9) // DEFAULT_BATCH_SIZE))
-                epochs = min(self.max_epochs, MAX_DEFAULT_EPOCHS,
-                             max(MIN_EPOCHS, -(-DEFAULT_TRAINING_STEPS // batches)))
-                sized.setdefault("model__epochs", [epochs])
-                grid.append(sized)
-        # baselines first: they finish in seconds and are what a deep model must beat
-        return baselines + grid
-
-    def _extra_candidates(self, X, y):
-        if not self.baselines:
-            return []
-        profile = {"model": [MatrixProfileDetector(aggregate=self.aggregate,
-                                                   contamination=self.contamination)]}
-        nearest = {"model": [NearestWindowDetector(aggregate=self.aggregate,
-                                                   contamination=self.contamination)]}
-        windows = self._window_lengths(X)
-        if windows:
-            nearest["model__window_length"] = windows
-            # z-normalized, a window of a few steps matches almost anything: no discord
-            windows = [w for w in windows if w >= MIN_PROFILE_WINDOW]
-            profile["model__window_length"] = windows
-        elif validation.lengths(X).max() < MIN_PROFILE_WINDOW:
-            windows = []
-        return [profile, nearest] if windows != [] else [nearest]
-
-    def _window_lengths(self, X):
-        if not self.stream_:
-            return None
-        if self.window_length is None:
-            return default_window_lengths(X[:, 0, :])
-        return _as_list(self.window_length, "window_length", minimum=2)
-
-    # the folds keep each candidate's out-of-fold scores; the winner's set the threshold
-    _oof_method = "score_samples"
-
-    def _oof_array(self, kept, y):
-        return np.asarray(kept[1], dtype=float)
-
-    def _residuals(self, predictions, y_folds):
-        # the last fold's model trained on the most data: the closest to the refitted one
-        kept = [p for p in predictions if p is not None]
-        return kept[-1] if kept else None
-
-    def _calibrate(self, residuals):
-        self._oof_scores = residuals
-
-    def _select_ensemble(self, *args, **kwargs):
-        return None  # reconstruction errors of different models do not average into a detector
-
-    def _after_fit(self, X, y):
-        labels = self.__dict__.pop("_labels", None)
-        oof = self.__dict__.pop("_oof_scores", None)
-        model = self.best_estimator_[-1]
-        if isinstance(model, SeqAutoencoder) and not model.training_folds:
-            # the refitted autoencoder scores its own training data out of fold
-            model.set_params(training_folds=TRAINING_FOLDS)
-            data = self.best_estimator_[:-1].transform(X)
-            windows, rows = model._training_input(data)
-            model._learn_training_scores(windows, rows)
-            if self.contamination != "auto" and hasattr(model, "training_scores_"):
-                model.offset_ = float(np.percentile(model.training_scores_,
-                                                    100 * self.contamination))
-        if labels is not None:
-            self.offset_ = _best_f1_offset(self.best_estimator_.score_samples(X), labels)
-            self.threshold_source_ = "labels"
-        elif self.contamination != "auto":
-            self.offset_ = model.offset_
-            self.threshold_source_ = "contamination"
-        elif oof is not None and len(oof):
-            self.offset_ = float(np.min(oof))
-            self.threshold_source_ = "out_of_fold"
-        else:
-            self.offset_ = model.offset_
-            self.threshold_source_ = "held_out_tail"
-        self.window_length_ = model.window_length_
 
     # -- the outlier-detector API ---------------------------------------------------------
     def score_samples(self, X):

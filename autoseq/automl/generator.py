@@ -16,21 +16,87 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from autoseq.automl.search import SEARCH_LEARNING_RATE, AutoSeqClassifier, _AutoSeqBase, _describe
+from autoseq.automl.base import AutoSeqBase
+from autoseq.automl.classifier import ClassificationTask
+from autoseq.automl.task import SEARCH_LEARNING_RATE
+from autoseq.model_selection.results import describe
 from autoseq.preprocessing.text import FIRST_ID, PAD_ID, build_vocabulary
 
 DEFAULT_LOOKBACKS = (10, 30)
 NGRAM_ORDERS = (2, 4, 8)
 LEVELS = ("auto", "char", "word")
-_GENERATOR_BATCH = 64
+GENERATOR_BATCH = 64
 
 
-class AutoSeqGenerator(AutoSeqClassifier):
+class NextTokenTask(ClassificationTask):
+    """Windows of token ids labelled with the id that follows.
+
+    Parameters
+    ----------
+    estimator : AutoSeqGenerator
+    lookbacks : list of int
+        The look-backs searched as the ``window`` step's parameter.
+    """
+
+    name = "generation"
+
+    def __init__(self, estimator, lookbacks):
+        super().__init__(estimator)
+        self.lookbacks = list(lookbacks)
+
+    def is_text(self, X) -> bool:
+        # the windows are token ids: every input-kind decision of the search reads "tokens"
+        return True
+
+    def check_input(self, X, y):
+        return X, y  # one next id per window: the label mode stays "single"
+
+    def data_size(self, X) -> int:
+        return len(X)  # one window per symbol of the corpus
+
+    def search_task(self, y):
+        return self.name
+
+    def preprocessing(self, X):
+        return [("window", _RecentTokens())]
+
+    def model(self, input_kind):
+        from autoseq.estimators.keras import SeqClassifier
+
+        est = self.estimator
+        return SeqClassifier(input_kind="tokens", epochs=est.max_epochs, early_stopping=True,
+                             batch_size=GENERATOR_BATCH, learning_rate=SEARCH_LEARNING_RATE,
+                             random_state=est.random_state, label_mode="single")
+
+    def param_grid(self, X, y):
+        grid = super().param_grid(X, y)
+        for entry in grid:
+            if "window" not in entry:  # baselines skip the window step
+                entry.setdefault("window__lookback", list(self.lookbacks))
+        return grid
+
+    def baseline_models(self, X, y):
+        from autoseq.baselines.text import NGramBaseline
+
+        return [NGramBaseline()]
+
+    def baseline_candidates(self, X, y):
+        grid = super().baseline_candidates(X, y)
+        for entry in grid:
+            entry["model__order"] = list(NGRAM_ORDERS)
+        return grid
+
+    def finish(self, X, y):
+        self.estimator.classes_ = self.estimator.best_estimator_.classes_
+
+
+class AutoSeqGenerator(AutoSeqBase):
     """Find the best next-token model for a corpus and generate sequences from it.
 
-    The search is :class:`~autoseq.AutoSeqClassifier`'s, on windows of token
-    ids labelled with the id that follows: the same leaderboard, baselines and
-    ensemble, with the look-back searched as a pipeline step (``window``).
+    The search is that of :class:`~autoseq.AutoSeqClassifier`, on windows of
+    token ids labelled with the id that follows: the same leaderboard,
+    baselines and ensemble, with the look-back searched as a pipeline step
+    (``window``). It is not a classifier: ``fit`` reads a corpus.
 
     Parameters
     ----------
@@ -79,16 +145,15 @@ ensemble, n_jobs, random_state, verbose
     5
     """
 
-    _task = "generation"
+    _task_name = "generation"
 
     def __init__(self, *, level="auto", lookback=None, architectures=None, param_grid=None,
                  cv=None, scoring=None, search="auto", max_epochs=80, time_budget="auto",
                  baselines=True, ensemble=True, n_jobs=None, random_state=None, verbose=None):
-        # the shared search parameters only: label_mode is not one of ours (always "single")
-        _AutoSeqBase.__init__(self, architectures=architectures, param_grid=param_grid, cv=cv,
-                              scoring=scoring, search=search, max_epochs=max_epochs,
-                              time_budget=time_budget, baselines=baselines, ensemble=ensemble,
-                              n_jobs=n_jobs, random_state=random_state, verbose=verbose)
+        super().__init__(architectures=architectures, param_grid=param_grid, cv=cv,
+                         scoring=scoring, search=search, max_epochs=max_epochs,
+                         time_budget=time_budget, baselines=baselines, ensemble=ensemble,
+                         n_jobs=n_jobs, random_state=random_state, verbose=verbose)
         self.level = level
         self.lookback = lookback
 
@@ -126,13 +191,15 @@ ensemble, n_jobs, random_state, verbose
                 f"{len(np.unique(y_next))} distinct symbol(s); a next-token model needs at "
                 "least two distinct symbols to follow others. Pass a longer corpus."
             )
-        self._searched_lookbacks = lookbacks
-        super().fit(X, y_next)
+        self._fit_with(self._make_task(lookbacks), X, y_next)
         self.vocabulary_ = vocabulary
         self.symbols_ = [None] * FIRST_ID + list(vocabulary)
         self.level_ = level
         self.window_length_ = max(lookbacks)
         return self
+
+    def _make_task(self, lookbacks=None):
+        return NextTokenTask(self, self._lookbacks() if lookbacks is None else lookbacks)
 
     def generate(self, seed, n_steps: int, temperature: float = 1.0, random_state=None):
         """Continue ``seed`` by ``n_steps`` sampled symbols.
@@ -258,54 +325,9 @@ ensemble, n_jobs, random_state, verbose
             )
         return [self.vocabulary_[s] for s in symbols]
 
-    # -- hooks of the AutoSeq search -------------------------------------------------
-    def _is_text(self, X) -> bool:
-        # the windows are token ids: every input-kind decision of the search reads "tokens"
-        return True
-
-    def _check_input(self, X, y):
-        self._label_mode = "single"  # one next id per window
-        return X, y
-
-    def _data_size(self, X) -> int:
-        return len(X)  # one window per symbol of the corpus
-
-    def _search_task(self, y):
-        return self._task
-
-    def _preprocessing(self, X):
-        return [("window", _RecentTokens())]
-
-    def _make_model(self, input_kind="tokens"):
-        from autoseq.estimators.keras import SeqClassifier
-
-        return SeqClassifier(input_kind="tokens", epochs=self.max_epochs, early_stopping=True,
-                             batch_size=_GENERATOR_BATCH, learning_rate=SEARCH_LEARNING_RATE,
-                             random_state=self.random_state, label_mode="single")
-
-    def _param_grid(self, X, y):
-        grid = super()._param_grid(X, y)
-        for entry in grid:
-            if "window" not in entry:  # baselines skip the window step
-                entry.setdefault("window__lookback", list(self._searched_lookbacks))
-        return grid
-
-    def _baseline_models(self, X, y):
-        from autoseq.baselines.text import NGramBaseline
-
-        return [NGramBaseline()]
-
-    def _extra_candidates(self, X, y):
-        grid = super()._extra_candidates(X, y)
-        for entry in grid:
-            entry["model__order"] = list(NGRAM_ORDERS)
-        return grid
-
     def __sklearn_tags__(self):
-        # fit reads a corpus, not (X, y): not a classifier to scikit-learn's tools
+        # fit reads a corpus, not (X, y)
         tags = super().__sklearn_tags__()
-        tags.estimator_type = None
-        tags.classifier_tags = None
         tags.target_tags.required = False
         tags.input_tags.string = True
         tags.input_tags.two_d_array = False
@@ -315,8 +337,8 @@ ensemble, n_jobs, random_state, verbose
     def _persistence_summary(self) -> dict:
         if not hasattr(self, "vocabulary_"):
             return {}
-        return {"best": _describe(self.best_params_), "cv_score": self.best_score_,
-                "task": self._task, "level": self.level_, "n_symbols": len(self.vocabulary_),
+        return {"best": describe(self.best_params_), "cv_score": self.best_score_,
+                "task": self._task_name, "level": self.level_, "n_symbols": len(self.vocabulary_),
                 "window_length": self.window_length_}
 
 

@@ -302,7 +302,10 @@ class StatisticalForecast(_WindowBaseline):
         Svetunkov, 2020, M4 competition).
     season_length : int, default=1
         Steps per season; 1 for none. Shortened to 1 when the training series
-        holds fewer than two seasons.
+        holds fewer than two seasons, and for AutoARIMA above
+        ``MAX_ARIMA_SEASON`` (a seasonal ARIMA's state grows with the season:
+        one fit with a season of 63 takes minutes; statsforecast's AutoETS
+        ignores seasons above 24 the same way).
     transform : {"none", "log"}, default="none"
         "log" fits the model to the logarithm of a positive series and
         forecasts ``exp`` of its forecast (multiplicative seasonality and
@@ -351,7 +354,9 @@ class StatisticalForecast(_WindowBaseline):
         if len(values) < 2 * season + 1:
             season = 1
         names = STATISTICAL_MODELS if self.model == COMBINATION else [self.model]
-        fitted = [_statsforecast_model(name, season).fit(values) for name in names]
+        fitted = [_statsforecast_model(
+            name, 1 if name == "AutoARIMA" and season > MAX_ARIMA_SEASON else season).fit(values)
+            for name in names]
         self.model_ = fitted if self.model == COMBINATION else fitted[0]
         self.n_train_ = len(series)
 
@@ -372,6 +377,10 @@ class StatisticalForecast(_WindowBaseline):
             raise ValueError(f"{self.leaderboard_name_} needs a positive series (it models "
                              "the logarithm); this one has values <= 0.")
         return np.log(values)
+
+
+# AutoARIMA fits a non-seasonal model above this season length (see StatisticalForecast)
+MAX_ARIMA_SEASON = 24
 
 
 def _past(window):

@@ -13,8 +13,10 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.dummy import DummyClassifier, DummyRegressor
-from sklearn.utils.validation import _num_samples, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
+from autoseq._compat import num_samples
+from autoseq.preprocessing.targets import read_label_mode
 from autoseq.validation import check_target
 
 __all__ = ["MajorityClassifier", "candidate_name", "numeric_baselines"]
@@ -70,8 +72,8 @@ class MajorityClassifier(ClassifierMixin, BaseEstimator):
         -------
         self
         """
-        y = check_target(y, _num_samples(X))
-        self.label_mode_ = self._read_label_mode(X, y)
+        y = check_target(y, num_samples(X))
+        self.label_mode_ = read_label_mode(X, y, self.label_mode)
         if self.label_mode_ == "multilabel":
             self.classes_ = np.arange(y.shape[1])
             self.class_prior_ = y.astype(float).mean(axis=0)
@@ -82,27 +84,11 @@ class MajorityClassifier(ClassifierMixin, BaseEstimator):
             self.n_steps_ = y.shape[1]
         return self
 
-    def _read_label_mode(self, X, y):
-        if self.label_mode == "auto":
-            # imported here: autoseq.preprocessing.targets loads TensorFlow, which a resolved mode never needs
-            from autoseq.preprocessing.targets import infer_label_mode
-
-            n_steps = X.shape[1] if isinstance(X, np.ndarray) and X.ndim >= 2 else None
-            return infer_label_mode(y, n_steps, "auto")
-        expected = {"single": 1, "multilabel": 2, "per_step": 2}
-        if self.label_mode not in expected:
-            raise ValueError(f"label_mode must be 'auto', 'single', 'multilabel' or 'per_step'; "
-                             f"got {self.label_mode!r}.")
-        if y.ndim != expected[self.label_mode]:
-            raise ValueError(f"label_mode={self.label_mode!r} needs a {expected[self.label_mode]}-D "
-                             f"y; got shape {y.shape}.")
-        return self.label_mode
-
     def predict_proba(self, X):
         """Training frequencies: ``(n, n_classes)``, ``(n, n_labels)`` for multi-label,
         ``(n, n_steps, n_classes)`` for per-step labels."""
         check_is_fitted(self)
-        n = _num_samples(X)
+        n = num_samples(X)
         if self.label_mode_ == "per_step":
             return np.broadcast_to(self.class_prior_, (n, self.n_steps_, len(self.classes_))).copy()
         return np.tile(self.class_prior_, (n, 1))
@@ -110,7 +96,7 @@ class MajorityClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, X):
         """The majority class (per label, or at every step)."""
         check_is_fitted(self)
-        n = _num_samples(X)
+        n = num_samples(X)
         if self.label_mode_ == "multilabel":
             return np.tile((self.class_prior_ >= 0.5).astype(int), (n, 1))
         majority = self.classes_[np.argmax(self.class_prior_)]

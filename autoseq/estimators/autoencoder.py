@@ -14,19 +14,18 @@ import numbers
 
 import numpy as np
 from sklearn.base import OutlierMixin, clone
-from sklearn.utils._available_if import available_if
+from sklearn.utils.metaestimators import available_if
 
+from autoseq import _compat
 from autoseq._backend import keras as _keras
-from autoseq.estimators.keras import MIN_VALIDATION, _nullcontext, _SequenceEstimatorMixin
+from autoseq.estimators.keras import MIN_VALIDATION, SequenceEstimatorMixin
 from autoseq.estimators.window_scoring import WindowDetectorMixin, as_stream
 from autoseq.networks.build import HeadSpec, build_model
 from autoseq.networks.layers import MaskedAveragePooling, SinusoidalPosition
 from autoseq.registry import get_architecture, list_architectures
 
 keras = _keras()
-
-from scikeras.utils.random_state import tensorflow_random_state  # noqa: E402
-from scikeras.wrappers import BaseWrapper  # noqa: E402
+BaseWrapper = _compat.scikeras_wrapper()
 
 # models that score the training data out of fold (SeqAutoencoder's training_folds)
 TRAINING_FOLDS = 2
@@ -104,7 +103,7 @@ class _AutoencoderBody:
         return code
 
 
-class SeqAutoencoder(WindowDetectorMixin, _SequenceEstimatorMixin, OutlierMixin, BaseWrapper):
+class SeqAutoencoder(WindowDetectorMixin, SequenceEstimatorMixin, OutlierMixin, BaseWrapper):
     """An autoencoder anomaly detector built from one registered architecture.
 
     The encoder is the architecture's body, followed by a ``bottleneck``-wide
@@ -200,25 +199,7 @@ class SeqAutoencoder(WindowDetectorMixin, _SequenceEstimatorMixin, OutlierMixin,
                  learning_rate=1e-3, optimizer="adam", early_stopping=True,
                  validation_fraction=0.1, patience=8, shuffle=True, callbacks=None,
                  warm_start=False, random_state=None, verbose=0, training_folds=TRAINING_FOLDS):
-        self.architecture = architecture
-        self.window_length = window_length
-        self.bottleneck = bottleneck
-        self.stride = stride
-        self.aggregate = aggregate
-        self.contamination = contamination
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.optimizer = optimizer
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.shuffle = shuffle
-        self.callbacks = callbacks
-        self.warm_start = warm_start
-        self.random_state = random_state
-        self.verbose = verbose
-        self.training_folds = training_folds
+        self._store_params(locals())
 
     @property
     def target_encoder(self):
@@ -282,8 +263,8 @@ class SeqAutoencoder(WindowDetectorMixin, _SequenceEstimatorMixin, OutlierMixin,
                 part = fold._stream_scores(data[first:min(n, hi + w - 1)])
                 scores[lo:hi] = part[lo - first:hi - first]
             else:
-                scores[lo:hi] = fold._scores_of_windows(
-                    fold.padder_.transform(list(_unpadded(data[lo:hi]))))
+                # the padder drops these windows' padding and pads them to the fold's length
+                scores[lo:hi] = fold._scores_of_windows(fold.padder_.transform(data[lo:hi]))
         self.training_scores_ = scores
 
     def _training_input(self, X):
@@ -303,22 +284,13 @@ class SeqAutoencoder(WindowDetectorMixin, _SequenceEstimatorMixin, OutlierMixin,
             return 0
         return super()._heldout_count(n_windows)
 
-    def _build_keras_model(self):
-        body = _AutoencoderBody(self._architecture(), self.bottleneck)
-        seed = self._random_state
-        with tensorflow_random_state(seed) if seed is not None else _nullcontext():
-            if seed is not None:
-                keras.utils.set_random_seed(seed)
-            model = build_model(body, n_steps=self.n_steps_in_, n_channels=self.X_shape_[-1],
-                                head=self._head(), name=f"autoencoder_{body.name}")
-            optimizer = keras.optimizers.get(
-                {"class_name": self.optimizer,
-                 "config": {"learning_rate": self.learning_rate, "clipnorm": 1.0}})
-            model.compile(optimizer=optimizer, loss=self.target_encoder_.loss, jit_compile=False)
-            # create the optimizer's slots now: otherwise TF traces the train step twice
-            model.optimizer.build(model.trainable_variables)
-        self._forward_fn = None
-        return model
+    def _precision(self):
+        return None  # no precision parameter: built under the global dtype policy
+
+    def _build_network(self, arch):
+        body = _AutoencoderBody(arch, self.bottleneck)
+        return build_model(body, n_steps=self.n_steps_in_, n_channels=self.X_shape_[-1],
+                           head=self._head(), name=f"autoencoder_{body.name}")
 
     def _reconstruct(self, windows, starts=None):
         return self._forward(windows)
@@ -327,9 +299,3 @@ class SeqAutoencoder(WindowDetectorMixin, _SequenceEstimatorMixin, OutlierMixin,
         tags = super().__sklearn_tags__()
         tags.target_tags.required = False
         return tags
-
-
-def _unpadded(windows):
-    """The sequences of padded windows, their NaN padding steps dropped."""
-    for window in windows:
-        yield window[~np.isnan(window).all(axis=1)]

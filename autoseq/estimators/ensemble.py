@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 from sklearn.utils import get_tags
-from sklearn.utils.validation import _num_samples, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
+from autoseq._compat import num_samples
+from autoseq.preprocessing.targets import read_label_mode
 from autoseq.validation import check_target
 
 __all__ = ["EnsembleClassifier", "EnsembleRegressor", "EnsembleSelection", "align_proba",
@@ -305,7 +307,7 @@ def _check_fit_input(ensemble, X, y):
         raise ValueError(f"{type(ensemble).__name__} requires y to be passed, but the target y "
                          "is None.")
     _check_members(ensemble.estimators, ensemble.weights)
-    return check_target(y, _num_samples(X))
+    return check_target(y, num_samples(X))
 
 
 def _fit_members(ensemble, X, y):
@@ -380,10 +382,7 @@ class EnsembleClassifier(ClassifierMixin, BaseEstimator):
         self
         """
         y = _check_fit_input(self, X, y)
-        from autoseq.preprocessing.targets import infer_label_mode
-
-        n_steps = X.shape[1] if isinstance(X, np.ndarray) and X.ndim >= 2 else None
-        self.label_mode_ = infer_label_mode(y, n_steps, self.label_mode)
+        self.label_mode_ = read_label_mode(X, y, self.label_mode)
         self.classes_ = np.arange(y.shape[1]) if self.label_mode_ == "multilabel" else np.unique(y)
         _fit_members(self, X, y)
         return self
@@ -460,9 +459,9 @@ class EnsembleRegressor(RegressorMixin, BaseEstimator):
     def predict_interval(self, X, coverage=0.9):
         """Split-conformal intervals around :meth:`predict` from ``calibration_residuals``.
 
-        See :func:`autoseq.model_selection.intervals.interval_frame` for the layout.
+        See :func:`autoseq.estimators.intervals.interval_frame` for the layout.
         """
-        from autoseq.model_selection.intervals import check_coverage, interval_frame
+        from autoseq.estimators.intervals import check_coverage, interval_frame
 
         check_is_fitted(self)
         check_coverage(coverage)

@@ -17,99 +17,63 @@ models and today's scikit-learn need on top:
 from __future__ import annotations
 
 import contextlib
-import random
-import sys
-import threading
 from collections import defaultdict
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.utils.validation import _check_feature_names, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
-from autoseq import validation
+from autoseq import _compat, validation
 from autoseq._backend import custom_gradients_owned_by
 from autoseq._backend import keras as _keras
 from autoseq._backend import tensorflow as _tensorflow
-from autoseq.model_selection.budget import active_deadline_callbacks
+from autoseq._compat import keras_seeds_from
+from autoseq.estimators.deadline import active_deadline_callbacks
 from autoseq.networks.build import build_model
+from autoseq.preprocessing.padding import pad_sequences
 from autoseq.preprocessing.targets import (
     ClassTargetEncoder,
     StandardTargetEncoder,
-    infer_label_mode,
+    read_label_mode,
 )
 from autoseq.registry import Architecture, get_architecture
 
 keras = _keras()
 tf = _tensorflow()
+BaseWrapper = _compat.scikeras_wrapper()
 
-from scikeras.utils.random_state import tensorflow_random_state  # noqa: E402
-from scikeras.wrappers import BaseWrapper  # noqa: E402
+__all__ = ["SeqClassifier", "SeqRegressor", "SequenceEstimatorMixin", "keras_seeds_from",
+           "pad_sequences"]
 
 PREDICT_CHUNK = 4096
-
-# scikeras 0.13 predates the tags API: its BaseWrapper defines only the removed
-# ``_more_tags``, which scikit-learn >= 1.6 rejects on any class in the MRO. Making
-# the inherited ``__sklearn_tags__`` explicit on it changes no behaviour and lets
-# our subclasses declare their tags properly (test_sklearn_checks covers this).
-if "__sklearn_tags__" not in vars(BaseWrapper):
-    BaseWrapper.__sklearn_tags__ = BaseWrapper.__sklearn_tags__
 # fewer validation sequences than this give too noisy a loss to stop on
 MIN_VALIDATION = 16
-_BUILD_LOCK = threading.Lock()
+# the dtypes the network reads numeric input in: float32 input is used as it is
+_NUMERIC_DTYPES = (np.float64, np.float32)
 
 
-@contextlib.contextmanager
-def keras_seeds_from(seed):
-    """Draw Keras's default seeds from a private generator seeded with ``seed``.
+class SequenceEstimatorMixin:
+    """Behaviour shared by the Keras estimators (left of the scikeras base): parameters,
+    input checks, the network's build and training loop, prediction.
 
-    Keras gives every initializer, dropout and ``SeedGenerator`` created without a
-    seed one drawn from Python's global ``random`` module
-    (``keras.src.random.seed_generator.make_default_seed``). Seeding that module
-    (``keras.utils.set_random_seed``) is not enough where other threads of the
-    process draw from it too: a Dask worker's event loop does, between the seeding
-    and the build, so the same ``random_state`` built other initial weights on a
-    Dask worker than in the calling process, and other ones on every run. Inside
-    this block those draws come from ``random.Random(seed)``, which no other code
-    sees; builds in one process take turns (a build takes milliseconds).
-    Without a seed, or where Keras moved the function, it changes nothing.
+    A subclass declares its parameters in an explicit ``__init__`` signature and
+    stores them with ``self._store_params(locals())``; it builds its network in
+    :meth:`_build_network`.
     """
-    module = sys.modules.get("keras.src.random.seed_generator")
-    if seed is None or not hasattr(module, "python_random"):
-        yield
-        return
-    with _BUILD_LOCK:
-        shared = module.python_random
-        module.python_random = random.Random(seed)
-        try:
-            yield
-        finally:
-            module.python_random = shared
-
-
-def pad_sequences(X, *, dtype="float32", value=np.nan, padding="post"):
-    """Stack a list of ``(n_steps_i, n_channels)`` arrays into one padded 3-D array."""
-    if not isinstance(X, list):
-        return np.asarray(X, dtype=dtype)
-    n, c = len(X), X[0].shape[1]
-    T = max(s.shape[0] for s in X)
-    out = np.full((n, T, c), value, dtype=dtype)
-    for i, s in enumerate(X):
-        if padding == "post":
-            out[i, : len(s)] = s
-        else:
-            out[i, T - len(s):] = s
-    return out
-
-
-class _SequenceEstimatorMixin:
-    """Behaviour shared by SeqClassifier and SeqRegressor (left of the scikeras base)."""
 
     _task = "classification"
 
     # -- parameters: signature based, as in scikit-learn ---------------------------
     @classmethod
     def _get_param_names(cls):
-        return BaseEstimator._get_param_names.__func__(cls)
+        return _compat.param_names(cls)
+
+    def _store_params(self, params: dict) -> None:
+        """Store the arguments of the calling ``__init__`` as given (``params``: its
+        ``locals()``, taken before anything else is assigned)."""
+        for name, value in params.items():
+            if name not in ("self", "__class__"):
+                setattr(self, name, value)
 
     def set_params(self, **params):
         return BaseEstimator.set_params(self, **params)
@@ -134,7 +98,7 @@ class _SequenceEstimatorMixin:
     # -- input ---------------------------------------------------------------------
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
         if X is not None:
-            _check_feature_names(self, X, reset=reset)
+            _compat.check_feature_names(self, X, reset=reset)
             X = self._check_X(X, reset=reset)
         if y is not None or (reset and X is not None):
             y = validation.check_target(y, len(X)) if X is not None else np.asarray(y)
@@ -146,7 +110,7 @@ class _SequenceEstimatorMixin:
         if tokens:
             X = _check_tokens(X)
         else:
-            X = validation.check_sequences(X, allow_nan="padding")
+            X = validation.check_sequences(X, allow_nan="padding", dtype=_NUMERIC_DTYPES)
             X = pad_sequences(X)
         two_d = tokens or (isinstance(raw, np.ndarray) and raw.ndim == 2) or _is_frame(raw)
         if reset:
@@ -201,7 +165,9 @@ class _SequenceEstimatorMixin:
     def _head(self):
         return self.target_encoder_.head
 
-    def _precision(self) -> str:
+    def _precision(self) -> str | None:
+        """The Keras dtype policy to build under (None: the global one, for an estimator
+        without a ``precision`` parameter)."""
         precision = self.precision
         if precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {', '.join(map(repr, PRECISIONS))}; "
@@ -211,28 +177,31 @@ class _SequenceEstimatorMixin:
     def _build_keras_model(self):
         arch = self._architecture()
         seed = self._random_state
-        with (tensorflow_random_state(seed) if seed is not None else _nullcontext(),
-              dtype_policy(self._precision())):
+        with _compat.seeded(seed), dtype_policy(self._precision()):
             if seed is not None:
                 keras.utils.set_random_seed(seed)
             with keras_seeds_from(seed):  # the same weights in any process, any thread
-                model = build_model(
-                    arch, n_steps=None,
-                    n_channels=self.X_shape_[-1] if self.input_kind != "tokens" else 1,
-                    head=self._head(), input_kind=self.input_kind,
-                    vocab_size=getattr(self, "vocab_size_", None),
-                    embedding_dim=self.embedding_dim,
-                )
+                model = self._build_network(arch)
             optimizer = keras.optimizers.get(
                 {"class_name": self.optimizer,
                  "config": {"learning_rate": self.learning_rate, "clipnorm": 1.0}})
             model.compile(optimizer=optimizer, loss=self.target_encoder_.loss,
                           jit_compile=False)
             # creating the optimizer's slots now keeps that work out of the first
-            # (traced) training step
+            # (traced) training step, which TF would otherwise trace twice
             model.optimizer.build(model.trainable_variables)
         self._forward_fn = None
         return model
+
+    def _build_network(self, arch):
+        """The uncompiled Keras model around the body of ``arch``."""
+        return build_model(
+            arch, n_steps=None,
+            n_channels=self.X_shape_[-1] if self.input_kind != "tokens" else 1,
+            head=self._head(), input_kind=self.input_kind,
+            vocab_size=getattr(self, "vocab_size_", None),
+            embedding_dim=self.embedding_dim,
+        )
 
     def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch,
                          **kwargs):
@@ -258,8 +227,7 @@ class _SequenceEstimatorMixin:
             validation_data=validation_data, callbacks=callbacks,
             verbose=2 if self.verbose else 0, shuffle=self.shuffle,
         )
-        seed = self._random_state
-        with (tensorflow_random_state(seed) if seed is not None else _nullcontext(),
+        with (_compat.seeded(self._random_state),
               custom_gradients_owned_by(self.model_)):  # else each fit's graph stays alive
             hist = self.model_.fit(**fit_args)
         if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
@@ -327,22 +295,20 @@ PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 
 
 @contextlib.contextmanager
-def dtype_policy(name: str):
-    """Build Keras layers under dtype policy ``name``; the global policy is restored after."""
+def dtype_policy(name: str | None):
+    """Build Keras layers under dtype policy ``name``; the global policy is restored after.
+
+    None builds under the global policy as it is.
+    """
+    if name is None:
+        yield
+        return
     previous = keras.config.dtype_policy()
     keras.config.set_dtype_policy(name)
     try:
         yield
     finally:
         keras.config.set_dtype_policy(previous)
-
-
-class _nullcontext:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
 
 
 def _check_tokens(X):
@@ -357,12 +323,10 @@ def _check_tokens(X):
             ) from None
         if not seqs:
             raise ValueError("X is empty; at least one token sequence is needed.")
-        T = max(len(s) for s in seqs)
-        arr = np.zeros((len(seqs), T), dtype=np.int64)
         for i, s in enumerate(seqs):
             if s.ndim != 1:
                 raise ValueError(f"X[{i}] must be a 1-D sequence of token ids; got shape {s.shape}.")
-            arr[i, : len(s)] = s
+        arr = pad_sequences(seqs, value=0, dtype=np.int64)
     if arr.ndim != 2 or arr.size == 0:
         raise ValueError(
             f"Token input must be a 2-D array (n_sequences, n_steps) of integer ids or a list "
@@ -417,7 +381,7 @@ _COMMON_DOC = """
         they train faster; elsewhere they are slower than float32."""
 
 
-class SeqClassifier(_SequenceEstimatorMixin, ClassifierMixin, BaseWrapper):
+class SeqClassifier(SequenceEstimatorMixin, ClassifierMixin, BaseWrapper):
     __doc__ = f"""A Keras sequence classifier built from one registered architecture.
 
     Parameters
@@ -456,24 +420,7 @@ class SeqClassifier(_SequenceEstimatorMixin, ClassifierMixin, BaseWrapper):
                  validation_fraction=0.1, patience=8, embedding_dim=32, shuffle=True,
                  callbacks=None, warm_start=False, random_state=None, verbose=0,
                  label_mode="auto", class_weight=None, precision="float32"):
-        self.architecture = architecture
-        self.input_kind = input_kind
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.optimizer = optimizer
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.embedding_dim = embedding_dim
-        self.shuffle = shuffle
-        self.callbacks = callbacks
-        self.warm_start = warm_start
-        self.random_state = random_state
-        self.verbose = verbose
-        self.label_mode = label_mode
-        self.class_weight = class_weight
-        self.precision = precision
+        self._store_params(locals())
 
     @property
     def target_encoder(self):
@@ -483,8 +430,7 @@ class SeqClassifier(_SequenceEstimatorMixin, ClassifierMixin, BaseWrapper):
         X, y = super()._validate_data(X, y, reset=reset)
         if reset and y is not None:
             y = _check_class_labels(y, X.shape[1], self.label_mode)
-            self.label_mode_ = infer_label_mode(y, X.shape[1] if X.ndim >= 2 else None,
-                                                self.label_mode)
+            self.label_mode_ = read_label_mode(X, y, self.label_mode)
         return X, y
 
     def fit(self, X, y, sample_weight=None, **kwargs):
@@ -527,7 +473,7 @@ class SeqClassifier(_SequenceEstimatorMixin, ClassifierMixin, BaseWrapper):
         return accuracy_score(y, y_pred, sample_weight=sample_weight)
 
 
-class SeqRegressor(_SequenceEstimatorMixin, RegressorMixin, BaseWrapper):
+class SeqRegressor(SequenceEstimatorMixin, RegressorMixin, BaseWrapper):
     __doc__ = f"""A Keras sequence regressor built from one registered architecture.
 
     Targets are standardised inside ``fit`` and predictions returned in the
@@ -559,22 +505,7 @@ class SeqRegressor(_SequenceEstimatorMixin, RegressorMixin, BaseWrapper):
                  validation_fraction=0.1, patience=8, embedding_dim=32, shuffle=True,
                  callbacks=None, warm_start=False, random_state=None, verbose=0,
                  precision="float32"):
-        self.architecture = architecture
-        self.input_kind = input_kind
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.optimizer = optimizer
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.embedding_dim = embedding_dim
-        self.shuffle = shuffle
-        self.callbacks = callbacks
-        self.warm_start = warm_start
-        self.random_state = random_state
-        self.verbose = verbose
-        self.precision = precision
+        self._store_params(locals())
 
     @property
     def target_encoder(self):

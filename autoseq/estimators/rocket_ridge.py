@@ -33,11 +33,18 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from autoseq import validation
+from autoseq.preprocessing.padding import pad_sequences
 
 __all__ = ["RocketRidgeClassifier", "RocketRidgeRegressor", "random_kernel_features"]
 
 DEFAULT_ALPHAS = tuple(np.logspace(-3, 3, 10))
 CHUNK = 256  # sequences per compiled call: bounds the memory of the convolutions
+# the features are computed in float32: float32 input is read as it is
+_INPUT_DTYPES = (np.float64, np.float32)
+
+
+def _check_sequences(X):
+    return validation.check_sequences(X, allow_nan="padding", dtype=_INPUT_DTYPES)
 
 
 @functools.lru_cache(maxsize=4)
@@ -75,14 +82,12 @@ def random_kernel_features(X, *, n_kernels: int = 5000, seed: int = 0,
     -------
     ndarray of shape (n_sequences, 2 * n_kernels), float32
     """
-    seqs = validation.check_sequences(X, allow_nan="padding")
-    return _kernel_features(seqs, int(n_kernels), int(seed), int(max_dilation))
+    return _kernel_features(_check_sequences(X), int(n_kernels), int(seed), int(max_dilation))
 
 
 def _kernel_features(seqs, n_kernels: int, seed: int, max_dilation: int) -> np.ndarray:
     """:func:`random_kernel_features` of sequences already validated."""
     from autoseq._backend import tensorflow as _tensorflow
-    from autoseq.estimators.keras import pad_sequences
 
     tf = _tensorflow()
     X = pad_sequences(seqs)
@@ -112,7 +117,7 @@ class _RocketRidgeBase(BaseEstimator):
         return tuple(alphas)
 
     def _fit_features(self, X):
-        seqs = validation.check_sequences(X, allow_nan="padding")
+        seqs = _check_sequences(X)
         self.n_channels_ = validation.n_channels(seqs)
         self.n_features_in_ = validation.check_table_columns(self, X, reset=True)
         self.seed_ = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
@@ -145,7 +150,7 @@ class _RocketRidgeBase(BaseEstimator):
 
     def _predict_features(self, X):
         check_is_fitted(self, "seed_")
-        seqs = validation.check_sequences(X, allow_nan="padding")
+        seqs = _check_sequences(X)
         validation.check_channels(self, seqs, X)
         features = self.scaler_.transform(self._features(seqs))
         return np.clip(features, self.feature_min_, self.feature_max_)

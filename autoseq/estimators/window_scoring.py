@@ -284,11 +284,11 @@ class WindowDetectorMixin:
             self.training_fingerprint_ = fingerprint(rows)
             return stream_windows(rows, self.window_length_, self.stride_), rows
         seqs = self._collection(X)
-        self.padder_ = SequencePadder().fit(seqs)
+        self.padder_ = SequencePadder()
+        windows = self.padder_.fit_transform(seqs)
         self.window_length_ = self.padder_.length_
         self.n_features_in_ = self.padder_.n_channels_
         self.stride_ = 1
-        windows = self.padder_.transform(seqs)
         self.training_fingerprint_ = fingerprint(windows)
         return windows, None
 

@@ -5,9 +5,37 @@ A file is laid out as::
     b"AUTOSEQ\\x00" | format version (uint16) | header length (uint32) | header | payload
 
 all integers big-endian. The header is UTF-8 JSON: library versions, the
-estimator's class, the creation time, the payload's length and SHA-256 and,
-for a signed file, an HMAC-SHA256 of the payload. The payload is a
-compressed joblib dump of the estimator.
+estimator's class, the creation time, the payload's length and SHA-256, for
+a signed file an HMAC-SHA256 of the payload and, when there is one, a
+summary and a report (leaderboard, settings). The payload is a compressed
+joblib dump of the estimator.
+
+What is saved: a fitted pipeline (``autoseq.save(clf.best_estimator_)``:
+scaler, padding or windowing, model) is saved as it is, and :func:`info`
+shows its steps. An estimator decides what it saves by defining the method
+
+``__autoseq_save__(self) -> dict``
+    Looked up on the class, called once by :func:`save`. Every key is optional:
+
+    ``"estimator"``
+        The object pickled in its place, and so what :func:`load` returns
+        (default: the estimator itself). An AutoSeq estimator returns a copy
+        without its search scaffolding; it must predict as the original.
+    ``"summary"``
+        A flat dict of JSON values, the header's ``summary`` (``autoseq
+        info`` shows it).
+    ``"report"``
+        A dict of JSON values, the header's ``report``. Without one, an
+        estimator with a ``leaderboard_`` gets the default report: its
+        ``leaderboard`` (one dict per row), its ``settings``
+        (``get_params(deep=False)``) and ``feature_names_in`` when it has them.
+
+    Values that JSON lacks are written as JSON: NumPy scalars and arrays as
+    numbers and lists, NaN and infinities as null, other objects as their
+    ``str``. When the hook fails, the estimator itself is saved, with a
+    warning, and without a summary or report.
+
+The summary and report are read by :func:`info` without unpickling anything.
 
 :func:`load` checks the file before it unpickles anything: that it is an
 autoseq file, that it is complete, that the payload is unchanged and, given a
@@ -24,13 +52,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
-import json
-import os
 import platform
-import stat
-import struct
 import sys
-import tempfile
 import warnings
 from datetime import datetime, timezone
 from importlib import metadata
@@ -38,15 +61,36 @@ from pathlib import Path
 
 import joblib
 
-from autoseq import __version__
+from autoseq._version import __version__
+from autoseq.io.contents import SAVE_HOOK, default_report, what_to_save
+from autoseq.io.fileformat import (
+    FORMAT_VERSION,
+    MAGIC,
+    MAX_HEADER,
+    PREFIX,
+    TMP_SUFFIX,
+    PersistenceError,
+    as_key,
+    encode_header,
+    read_file,
+    sign,
+    write_file,
+)
 
-__all__ = ["PersistenceError", "VersionMismatchWarning", "info", "load", "save"]
-
-MAGIC = b"AUTOSEQ\x00"
-FORMAT_VERSION = 1
-_PREFIX = struct.Struct(">8sHI")  # magic, format version, header length
-_MAX_HEADER = 1 << 20
-_TMP_SUFFIX = ".autoseq-tmp"
+__all__ = [
+    "FORMAT_VERSION",
+    "MAGIC",
+    "PREFIX",
+    "SAVE_HOOK",
+    "TMP_SUFFIX",
+    "PersistenceError",
+    "VersionMismatchWarning",
+    "default_report",
+    "info",
+    "load",
+    "running_versions",
+    "save",
+]
 
 # distributions whose versions are recorded; the first found of each tuple counts
 _DISTRIBUTIONS = {
@@ -59,11 +103,6 @@ _DISTRIBUTIONS = {
 }
 # versions whose difference is worth a warning at load time
 _CHECKED = ("autoseq", "keras", "tensorflow", "scikit-learn")
-
-
-class PersistenceError(ValueError):
-    """The file is not an intact autoseq model file: foreign, truncated,
-    corrupted, or its signature does not match."""
 
 
 class VersionMismatchWarning(UserWarning):
@@ -80,10 +119,11 @@ def save(estimator, path, *, key=None, compress=3):
     Parameters
     ----------
     estimator : object
-        Anything joblib can pickle; Keras models inside autoseq estimators
-        pickle through scikeras. If the estimator has a method
-        ``_persistence_summary()`` returning a dict, that dict is stored in
-        the header as ``summary`` (see :func:`info`).
+        Anything joblib can pickle, e.g. a fitted AutoSeq estimator or its
+        ``best_estimator_`` pipeline; Keras models inside autoseq
+        estimators pickle through scikeras. An estimator that defines
+        ``__autoseq_save__()`` chooses what is pickled and the header's
+        ``summary`` and ``report`` (see the module's documentation).
     path : str or path-like
         File to write; an existing file is replaced.
     key : bytes or str, optional
@@ -103,39 +143,45 @@ def save(estimator, path, *, key=None, compress=3):
     FileNotFoundError
         If the directory of ``path`` does not exist.
 
+    Warns
+    -----
+    UserWarning
+        If ``__autoseq_save__()`` fails (the estimator itself is saved) or
+        the report is too large for the header (it is left out).
+
     See Also
     --------
     load, info
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from autoseq.io.persistence import info, load, save
+    >>> model = DummyClassifier().fit([[0], [1], [1]], [0, 1, 1])
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = save(model, Path(folder) / "model.autoseq")
+    ...     print(info(path)["class"], load(path).predict([[5]]))
+    sklearn.dummy.DummyClassifier [1]
     """
     path = Path(path)
     if not path.parent.is_dir():
         raise FileNotFoundError(f"Cannot save to {path}: the directory {path.parent} does not exist.")
-    payload = _dump(estimator, compress)
-    header = _make_header(estimator, payload, _as_key(key))
-    head = json.dumps(header, sort_keys=True, default=_json_default).encode("utf-8")
+    key = as_key(key)
+    saved, summary, report = what_to_save(estimator)
+    payload = _dump(saved, compress)
+    header = _make_header(saved, payload, key, summary)
+    head = encode_header(header)
+    if report is not None:
+        with_report = encode_header({**header, "report": report})
+        if len(with_report) <= MAX_HEADER:
+            head = with_report
+        else:
+            warnings.warn(f"Saved without a report: it takes {len(with_report)} bytes, more "
+                          f"than the header's {MAX_HEADER}.", UserWarning, stacklevel=2)
 
-    mode = _file_mode(path)
-    tmp = None
-    try:
-        with tempfile.NamedTemporaryFile(
-            dir=path.parent, prefix=f".{path.name}.", suffix=_TMP_SUFFIX, delete=False
-        ) as f:
-            tmp = f.name
-            f.write(_PREFIX.pack(MAGIC, FORMAT_VERSION, len(head)))
-            f.write(head)
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-        tmp = None
-        _fsync_directory(path.parent)
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
+    write_file(path, head, payload)
     return path
 
 
@@ -186,8 +232,8 @@ def load(path, *, key=None):
     save, info
     """
     path = Path(path)
-    key = _as_key(key)
-    header, payload = _read(path, with_payload=True)
+    key = as_key(key)
+    header, payload = read_file(path, with_payload=True)
 
     signature = header.get("hmac_sha256")
     if key is not None:
@@ -195,7 +241,7 @@ def load(path, *, key=None):
             raise PersistenceError(
                 f"{path} is not signed, but a key was given: refusing to load an unsigned file."
             )
-        if not hmac.compare_digest(str(signature), _sign(payload, key)):
+        if not hmac.compare_digest(str(signature), sign(payload, key)):
             raise PersistenceError(
                 f"{path}: signature does not match: the file was modified or signed with "
                 "another key."
@@ -208,7 +254,7 @@ def load(path, *, key=None):
             stacklevel=2,
         )
 
-    differences = _version_differences(header.get("versions", {}), _running_versions())
+    differences = _version_differences(header.get("versions", {}), running_versions())
     if differences:
         warnings.warn(
             f"{path} was saved under other library versions: {'; '.join(differences)}. "
@@ -237,7 +283,8 @@ def info(path):
         The header: ``format``, ``versions`` (autoseq, keras, tensorflow,
         scikit-learn, scikeras, numpy, joblib, python), ``class``,
         ``created`` (UTC, ISO 8601), ``payload_length``, ``payload_sha256``,
-        ``signed``, and, when present, ``hmac_sha256`` and ``summary``.
+        ``signed``, and, when present, ``hmac_sha256``, ``summary`` and
+        ``report``.
 
     Raises
     ------
@@ -246,7 +293,7 @@ def info(path):
     PersistenceError
         If the file is not an autoseq model file or is truncated.
     """
-    header, _ = _read(Path(path), with_payload=False)
+    header, _ = read_file(Path(path), with_payload=False)
     return header
 
 
@@ -261,11 +308,11 @@ def _dump(estimator, compress):
     return buffer.getvalue()
 
 
-def _make_header(estimator, payload, key):
-    cls = type(estimator)
+def _make_header(saved, payload, key, summary):
+    cls = type(saved)
     header = {
         "format": FORMAT_VERSION,
-        "versions": _running_versions(),
+        "versions": running_versions(),
         "class": f"{cls.__module__}.{cls.__qualname__}",
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "payload_length": len(payload),
@@ -273,149 +320,22 @@ def _make_header(estimator, payload, key):
         "signed": key is not None,
     }
     if key is not None:
-        header["hmac_sha256"] = _sign(payload, key)
-    summary = _summary(estimator)
+        header["hmac_sha256"] = sign(payload, key)
     if summary is not None:
         header["summary"] = summary
     return header
 
 
-def _summary(estimator):
-    method = getattr(estimator, "_persistence_summary", None)
-    if not callable(method):
-        return None
-    try:
-        summary = method()
-        json.dumps(summary, default=_json_default)
-    except Exception as exc:  # a summary is a courtesy: never lose the model over it
-        warnings.warn(f"Saved without a summary: _persistence_summary() failed: {exc!r}",
-                      UserWarning, stacklevel=3)
-        return None
-    if not isinstance(summary, dict):
-        warnings.warn("Saved without a summary: _persistence_summary() did not return a dict.",
-                      UserWarning, stacklevel=3)
-        return None
-    return summary
+def running_versions():
+    """Versions of autoseq, its libraries and Python, read without importing them.
 
-
-def _json_default(value):
-    if hasattr(value, "tolist"):  # NumPy scalars and arrays
-        return value.tolist()
-    return str(value)
-
-
-def _file_mode(path):
-    """Permissions for the new file: the replaced file's, or what ``open`` would give."""
-    try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _fsync_directory(directory):
-    """Make the rename durable (POSIX); a no-op where directories cannot be opened."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-# -- reading ---------------------------------------------------------------------------
-
-
-def _read(path, *, with_payload):
-    """Return ``(header, payload)`` after checking the file; payload is None if not read."""
-    with open(path, "rb") as f:
-        prefix = f.read(_PREFIX.size)
-        if prefix[: len(MAGIC)] != MAGIC:
-            raise PersistenceError(
-                f"{path} is not an autoseq model file (it does not start with {MAGIC!r}); "
-                "files are written by autoseq.save."
-            )
-        if len(prefix) < _PREFIX.size:
-            raise PersistenceError(f"{path} is truncated: it ends inside the file header.")
-        _, version, header_length = _PREFIX.unpack(prefix)
-        if version > FORMAT_VERSION:
-            raise PersistenceError(
-                f"{path} has file format {version}, newer than this autoseq ({__version__}) "
-                f"reads (up to {FORMAT_VERSION}); upgrade autoseq to load it."
-            )
-        if header_length > _MAX_HEADER:
-            raise PersistenceError(f"{path} is corrupted: its header length is implausible.")
-        raw = f.read(header_length)
-        if len(raw) < header_length:
-            raise PersistenceError(f"{path} is truncated: it ends inside the file header.")
-        header = _parse_header(path, raw)
-        expected = header["payload_length"]
-        if not with_payload:
-            present = os.fstat(f.fileno()).st_size - f.tell()
-            if present < expected:
-                raise _truncated(path, expected, present)
-            return header, None
-        payload = f.read(expected)
-        if len(payload) < expected:
-            raise _truncated(path, expected, len(payload))
-        if f.read(1):
-            raise PersistenceError(f"{path} is corrupted: it has data after the payload.")
-    if hashlib.sha256(payload).hexdigest() != header["payload_sha256"]:
-        raise PersistenceError(
-            f"{path} is corrupted: the SHA-256 of its payload does not match its header "
-            "(the file was damaged or changed after it was saved)."
-        )
-    return header, payload
-
-
-def _parse_header(path, raw):
-    try:
-        header = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        header = None
-    if (
-        not isinstance(header, dict)
-        or not isinstance(header.get("payload_length"), int)
-        or header["payload_length"] < 0
-        or not isinstance(header.get("payload_sha256"), str)
-    ):
-        raise PersistenceError(f"{path} is corrupted: its header is not readable.")
-    return header
-
-
-def _truncated(path, expected, present):
-    return PersistenceError(
-        f"{path} is truncated: its header announces a payload of {expected} bytes but only "
-        f"{present} are present (an interrupted copy or download?)."
-    )
-
-
-# -- keys and versions -----------------------------------------------------------------
-
-
-def _as_key(key):
-    if key is None:
-        return None
-    if isinstance(key, str):
-        key = key.encode("utf-8")
-    if not isinstance(key, (bytes, bytearray)):
-        raise TypeError(f"key must be bytes or str; got {type(key).__name__}.")
-    if not key:
-        raise ValueError("key must not be empty.")
-    return bytes(key)
-
-
-def _sign(payload, key):
-    return hmac.new(key, payload, hashlib.sha256).hexdigest()
-
-
-def _running_versions():
-    """Versions of autoseq, its libraries and Python, read without importing them."""
+    Returns
+    -------
+    dict
+        ``autoseq``, ``keras``, ``tensorflow``, ``scikit-learn``,
+        ``scikeras``, ``numpy``, ``joblib`` (None when not installed) and
+        ``python``.
+    """
     versions = {"autoseq": __version__}
     for name, distributions in _DISTRIBUTIONS.items():
         versions[name] = None

@@ -4,7 +4,7 @@ The numbers :class:`~autoseq.AutoSeqForecaster` reports: MAE, RMSE, MAPE and
 MASE (the mean absolute error relative to the in-sample error of the seasonal
 naive forecast), and :class:`BacktestResult`, the per-fold report of
 :meth:`AutoSeqForecaster.backtest <autoseq.AutoSeqForecaster.backtest>`, with
-the empirical coverage of split-conformal intervals (:mod:`autoseq.model_selection.intervals`).
+the empirical coverage of split-conformal intervals (:mod:`autoseq.estimators.intervals`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from autoseq.model_selection.intervals import check_coverage, conformal_half_widths
+from autoseq.estimators.intervals import check_coverage, conformal_half_widths
 
 METRICS = ("mase", "mae", "rmse", "mape")
 

@@ -12,15 +12,14 @@ get their turn depends on the machine's speed, so two runs on different
 machines (or a loaded one) may differ.
 
 Training stops at the next batch end once a deadline passes: candidates in the
-search get a :func:`deadline_callback` in their ``callbacks``; the final refit
-runs inside :func:`training_deadline`, which every autoseq network fitted in
-this process honours (see :func:`active_deadline_callbacks`).
+search get a :func:`~autoseq.estimators.deadline.deadline_callback` in their
+``callbacks``; the final refit runs inside
+:func:`~autoseq.estimators.deadline.training_deadline`, which every autoseq
+network fitted in this process honours.
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import numbers
 import time
 
@@ -32,8 +31,6 @@ MAX_AUTO_BUDGET = 1800.0
 # the share of a budget kept for the work after the final refit's training stops
 FINISH_MARGIN = 0.03
 
-_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
-    "autoseq_training_deadline", default=None)
 
 
 def default_time_budget(n_values: int) -> float:
@@ -93,56 +90,3 @@ def resolve_time_budget(time_budget, n_values: int) -> float | None:
     if isinstance(time_budget, str):
         return default_time_budget(n_values)
     return None if time_budget is None else float(time_budget)
-
-
-def deadline_callback(deadline: float):
-    """A Keras callback that stops training at the first batch or epoch end after
-    ``deadline``.
-
-    Parameters
-    ----------
-    deadline : float
-        A ``time.time()`` value (wall clock, so it means the same in a worker process).
-    """
-    from autoseq._backend import keras
-
-    class Deadline(keras().callbacks.Callback):
-        """Stop training once the time budget is spent."""
-
-        def __init__(self, deadline):
-            super().__init__()
-            self.deadline = deadline
-
-        def _check(self):
-            if time.time() > self.deadline:
-                self.model.stop_training = True
-
-        def on_train_batch_end(self, batch, logs=None):
-            self._check()  # an epoch over much data can outlast the budget
-
-        def on_epoch_end(self, epoch, logs=None):
-            self._check()
-
-    return Deadline(deadline)
-
-
-@contextlib.contextmanager
-def training_deadline(deadline: float | None):
-    """Make every autoseq network fitted in this block stop training after ``deadline``.
-
-    Parameters
-    ----------
-    deadline : float or None
-        A ``time.time()`` value; None sets no deadline.
-    """
-    token = _deadline.set(deadline)
-    try:
-        yield
-    finally:
-        _deadline.reset(token)
-
-
-def active_deadline_callbacks() -> list:
-    """``[deadline_callback(...)]`` inside :func:`training_deadline`, else ``[]``."""
-    deadline = _deadline.get()
-    return [] if deadline is None else [deadline_callback(deadline)]

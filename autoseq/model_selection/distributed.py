@@ -282,11 +282,11 @@ def prepare_data(estimator, X, y):
     >>> X.shape, prepare_data(clf, X, y)[0] is X
     ((6, 5, 1), True)
     """
-    check = getattr(estimator, "_check_input", None)
-    if check is None:
+    make_task = getattr(estimator, "_make_task", None)
+    if make_task is None:
         raise TypeError(f"prepare_data needs an AutoSeq search estimator; got "
                         f"{type(estimator).__name__}.")
-    return check(X, y)
+    return make_task().check_input(X, y)
 
 
 def _usable_cores() -> int:

@@ -1,22 +1,23 @@
 """Successive halving over candidates, with training epochs as the resource.
 
-``AutoSeq*(search="halving")`` uses :class:`HalvingCandidateSearch`: every
-candidate is first cross-validated with a fraction of the epoch budget, the best
-``1 / factor`` go on to the next round with ``factor`` times more epochs, and
-the last round trains the survivors with the full budget. Each round runs
-through :class:`~autoseq.automl.search.CandidateSearch`, so batching, the time budget,
-failed candidates and interruption behave exactly as in the grid search.
+``AutoSeq*(search="halving")`` runs the search with a :class:`HalvingSchedule`:
+every candidate is first cross-validated with a fraction of the epoch budget,
+the best ``1 / factor`` go on to the next round with ``factor`` times more
+epochs, and the last round trains the survivors with the full budget. Every
+round goes through the same engine
+(:class:`~autoseq.model_selection.search.CandidateSearch`), so batching, the
+time budget, failed candidates and interruption behave exactly as in the grid
+search.
 """
 
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
-from sklearn.model_selection import ParameterGrid
 
-from autoseq.automl.search import CandidateSearch, SearchFailedError
+from autoseq.model_selection.results import is_trained
+from autoseq.model_selection.search import CandidateSearch
 
 RESOURCE = "model__epochs"
 # fewer epochs than this rank recurrent networks by their initialisation, not their fit
@@ -69,28 +70,76 @@ def halving_schedule(n_candidates: int, max_epochs: int, *, factor: int = 3,
             for i in range(n_rounds)]
 
 
-class HalvingCandidateSearch(CandidateSearch):
-    """CandidateSearch by successive halving, training epochs as the resource.
+class HalvingSchedule:
+    """Successive halving over training epochs (a schedule, see
+    :mod:`autoseq.model_selection.schedules`).
 
-    Candidates that replace the whole model (baselines such as
-    ``{"model": [DummyClassifier()]}``) have no epochs: they are evaluated once,
-    in the first round, and compete only for the final choice.
+    Candidates without epochs (baselines such as ``{"model": [DummyClassifier()]}``)
+    are evaluated once, in the first round, and compete only for the final
+    choice. Rows are tagged with ``iter`` (the round) and ``n_resources`` (the
+    epochs trained, 0 for candidates without epochs).
 
     Parameters
     ----------
-    estimator, param_grid, scoring, n_jobs, cv, verbose, time_budget, progress, best_possible
-        As in :class:`~autoseq.automl.search.CandidateSearch`. ``time_budget`` covers all
-        rounds; ``progress(done, total, best, elapsed)`` counts evaluations over
-        all rounds.
-    batch_size : int or "auto", default="auto"
-        Candidates evaluated per batch; "auto" fills the parallel workers that
-        ``n_jobs`` gives under the active joblib backend
-        (:func:`autoseq.model_selection.distributed.candidate_batch_size`), 1 when sequential.
     factor : int, default=3
         Each round keeps the best ``ceil(n / factor)`` candidates and gives them
         ``factor`` times more epochs.
     min_epochs : int, optional
         Epochs of the first round at least (default 10, or the budget if smaller).
+    """
+
+    def __init__(self, factor=3, min_epochs=None):
+        self.factor = factor
+        self.min_epochs = min_epochs
+
+    def _rounds(self, candidates, max_epochs):
+        n_trained = sum(1 for c in candidates if is_trained(c))
+        if not n_trained:
+            return [(0, 0)]
+        return halving_schedule(n_trained, max_epochs, factor=self.factor,
+                                min_epochs=self.min_epochs)
+
+    def planned(self, candidates) -> int:
+        return len(candidates)  # the later rounds' sizes need the epoch budget: run() adds them
+
+    def run(self, candidates, run) -> None:
+        max_epochs = int(run.search.estimator.get_params().get(RESOURCE) or 1)
+        rounds = self._rounds(candidates, max_epochs)
+        run.total = len(candidates) + sum(n for n, _ in rounds[1:])
+        fixed = [c for c in candidates if not is_trained(c)]
+        alive = [c for c in candidates if is_trained(c)]
+        for r, (_, epochs) in enumerate(rounds):
+            origin = (fixed if r == 0 else []) + alive
+            params = [c if not is_trained(c) else _with_epochs(c, epochs, max_epochs)
+                      for c in origin]
+            before = run.n_ok
+            scores = run.evaluate(params, tags=lambda c, r=r: _tags(c, r), resources=epochs)
+            if run.n_ok > before:  # a round the budget stopped before its start is no round
+                run.rounds.append({"epochs": epochs, "n_candidates": len(params),
+                                   "n_evaluated": run.n_ok - before})
+            if run.stopped is not None or r + 1 == len(rounds):
+                return
+            alive = _best(origin, scores, rounds[r + 1][0])
+            if not alive:
+                return
+
+
+class HalvingCandidateSearch(CandidateSearch):
+    """:class:`~autoseq.model_selection.search.CandidateSearch` with a
+    :class:`HalvingSchedule`: successive halving, training epochs as the resource.
+
+    Parameters
+    ----------
+    estimator, param_grid, scoring, n_jobs, cv, verbose, time_budget, progress, best_possible
+        As in :class:`~autoseq.model_selection.search.CandidateSearch`.
+        ``time_budget`` covers all rounds; ``progress(done, total, best,
+        elapsed)`` counts evaluations over all rounds.
+    batch_size : int or "auto", default="auto"
+        Candidates evaluated per batch; "auto" fills the parallel workers that
+        ``n_jobs`` gives under the active joblib backend
+        (:func:`autoseq.model_selection.distributed.candidate_batch_size`), 1 when sequential.
+    factor, min_epochs
+        As in :class:`HalvingSchedule`.
 
     Attributes
     ----------
@@ -102,7 +151,7 @@ class HalvingCandidateSearch(CandidateSearch):
     rounds_ : list of dict
         Per round: ``epochs``, ``n_candidates`` and ``n_evaluated``.
     failures_, partial_failures_, stopped_early_, n_candidates_total_, n_splits_, scorer_
-        As in :class:`~autoseq.automl.search.CandidateSearch`.
+        As in :class:`~autoseq.model_selection.search.CandidateSearch`.
 
     Examples
     --------
@@ -130,75 +179,8 @@ class HalvingCandidateSearch(CandidateSearch):
         self.factor = factor
         self.min_epochs = min_epochs
 
-    def _run_search(self, evaluate_candidates):
-        candidates = list(ParameterGrid(self.param_grid))
-        trained = [c for c in candidates if "model" not in c]
-        fixed = [c for c in candidates if "model" in c]
-        max_epochs = int(self.estimator.get_params().get(RESOURCE) or 1)
-        schedule = halving_schedule(max(len(trained), 1), max_epochs, factor=self.factor,
-                                    min_epochs=self.min_epochs) if trained else [(0, 0)]
-        total = len(candidates) + sum(n for n, _ in schedule[1:])
-        saved = (self.param_grid, self.time_budget, self.progress, self.batch_size)
-        if self.batch_size == "auto":
-            from autoseq.model_selection.distributed import candidate_batch_size
-
-            self.batch_size = candidate_batch_size(self.n_jobs, self.n_splits_)
-        start, done_before = time.monotonic(), [0]
-        failures, partial, self.rounds_ = [], {}, []
-        stopped, alive, skipped = None, trained, []
-        try:
-            for r, (_, epochs) in enumerate(schedule):
-                # the fixed candidates first: CandidateSearch runs them first
-                origin = (fixed if r == 0 else []) + alive
-                round_params = [c if "model" in c else _with_epochs(c, epochs, max_epochs)
-                                for c in origin]
-                rows = []
-                evaluate = _recording(evaluate_candidates, r, rows)
-                self.param_grid = [{k: [v] for k, v in c.items()} for c in round_params]
-                if self.time_budget is not None:
-                    left = self.time_budget - (time.monotonic() - start)
-                    if left <= 0:
-                        stopped, skipped = "time_budget", [c for c in round_params if "model" not in c]
-                        break
-                    self.time_budget = left
-                self.progress = _shifted(saved[2], done_before[0], total, start)
-                try:
-                    super()._run_search(evaluate)
-                except (SearchFailedError, KeyboardInterrupt) as exc:
-                    failures.extend(self.failures_)
-                    if r == 0:
-                        self.failures_ = failures
-                        raise
-                    stopped = self.stopped_early_ or (
-                        "interrupted" if isinstance(exc, KeyboardInterrupt) else None)
-                    break
-                finally:
-                    done_before[0] += len(round_params)
-                    self.time_budget = saved[1]
-                failures.extend(self.failures_)
-                partial.update(self.partial_failures_)
-                self.rounds_.append({"epochs": epochs, "n_candidates": len(round_params),
-                                     "n_evaluated": len(rows)})
-                if self.stopped_early_ is not None:
-                    stopped, skipped = self.stopped_early_, self.skipped_
-                    break
-                if r + 1 < len(schedule):
-                    alive = _best(rows, origin, schedule[r + 1][0])
-        finally:
-            self.param_grid, self.time_budget, self.progress, self.batch_size = saved
-        self.failures_, self.partial_failures_ = failures, partial
-        self.stopped_early_, self.skipped_ = stopped, skipped
-        self.n_candidates_total_ = len(candidates)
-
-    @staticmethod
-    def _select_best_index(refit, refit_metric, results):
-        scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)
-        rounds = np.asarray(results["iter"])
-        final = (rounds == rounds.max()) | (np.asarray(results["n_resources"]) == 0)
-        eligible = np.where(final & np.isfinite(scores), scores, -np.inf)
-        if not np.isfinite(eligible).any():
-            eligible = np.where(np.isfinite(scores), scores, -np.inf)
-        return int(np.argmax(eligible))
+    def _make_schedule(self):
+        return HalvingSchedule(self.factor, self.min_epochs)
 
 
 def _with_epochs(params: dict, epochs: int, max_epochs: int) -> dict:
@@ -208,46 +190,13 @@ def _with_epochs(params: dict, epochs: int, max_epochs: int) -> dict:
     return {**params, RESOURCE: scaled}
 
 
-def _recording(evaluate_candidates, round_index, rows):
-    """Wrap sklearn's ``evaluate_candidates``: tag rows with the round and keep, per
-    position in the round (the parent evaluates the round's grid in order), the score."""
-    position = [0]
-
-    def evaluate(candidate_params):
-        candidate_params = list(candidate_params)
-        first, n = position[0], len(candidate_params)
-        position[0] += n
-        resources = [0 if "model" in c else int(c.get(RESOURCE, 0)) for c in candidate_params]
-        results = evaluate_candidates(candidate_params, more_results={
-            "iter": [round_index] * n, "n_resources": resources})
-        scores = np.asarray(results["mean_test_score"], dtype=float)[-n:]
-        rows.extend(zip(range(first, first + n), scores, strict=True))
-        return results
-
-    return evaluate
+def _tags(params: dict, round_index: int) -> dict:
+    return {"iter": round_index,
+            "n_resources": int(params.get(RESOURCE, 0)) if is_trained(params) else 0}
 
 
-def _best(rows, origin, n_keep: int) -> list[dict]:
+def _best(origin, scores, n_keep: int) -> list[dict]:
     """The ``n_keep`` best trained candidates of a round; failed ones never go on."""
-    ranked = sorted((-score, i) for i, score in rows
-                    if np.isfinite(score) and "model" not in origin[i])
+    ranked = sorted((-score, i) for i, score in enumerate(scores)
+                    if np.isfinite(score) and is_trained(origin[i]))
     return [origin[i] for _, i in ranked[:n_keep]]
-
-
-def _shifted(progress, done_before, total, start):
-    return None if progress is None else _ShiftedProgress(progress, done_before, total, start)
-
-
-class _ShiftedProgress:
-    """A round's progress as a share of the whole search's."""
-
-    def __init__(self, progress, done_before, total, start):
-        self.progress, self.done_before, self.total, self.start = (
-            progress, done_before, total, start)
-
-    def __call__(self, done, _total, best, _elapsed):
-        self.progress(self.done_before + done, self.total, best, time.monotonic() - self.start)
-
-    def running(self, what: str) -> None:
-        if hasattr(self.progress, "running"):
-            self.progress.running(what)

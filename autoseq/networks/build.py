@@ -12,9 +12,8 @@ written once here, so one body serves every task it declares:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from autoseq._backend import keras as _keras
+from autoseq.networks.heads import HeadSpec
 from autoseq.networks.layers import (
     MaskedAveragePooling,
     PaddingMask,
@@ -24,24 +23,7 @@ from autoseq.networks.layers import (
 
 keras = _keras()
 
-
-@dataclass(frozen=True)
-class HeadSpec:
-    """What the network must output.
-
-    Attributes
-    ----------
-    kind : {"softmax", "sigmoid", "linear", "reconstruction"}
-        Output activation family (reconstruction: one value per step and channel).
-    n_outputs : int
-        Units of the output layer (classes, labels, values per sequence).
-    per_step : bool
-        One output vector per time step instead of one per sequence.
-    """
-
-    kind: str
-    n_outputs: int
-    per_step: bool = False
+__all__ = ["HeadSpec", "build_model"]
 
 
 def build_model(architecture, *, n_steps, n_channels, head: HeadSpec,

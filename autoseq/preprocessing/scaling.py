@@ -48,9 +48,29 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         """Learn per-channel offset and scale from every (non-NaN) step of ``X``."""
+        return self._fit(X, self._check_fit_input(X))
+
+    def transform(self, X):
+        """Scale ``X`` with the learned offset and scale; same form as the input."""
+        check_is_fitted(self)
+        return self._apply(X, self._scale)
+
+    def fit_transform(self, X, y=None):
+        """``fit(X).transform(X)``, with ``X`` checked once."""
+        seqs = self._check_fit_input(X)
+        return self._fit(X, seqs)._apply(X, self._scale, seqs)
+
+    def inverse_transform(self, X):
+        """Map scaled values back to the original units."""
+        check_is_fitted(self)
+        return self._apply(X, lambda s: s * self.scale_ + self.offset_)
+
+    def _check_fit_input(self, X):
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}; got {self.method!r}.")
-        seqs = validation.check_sequences(X, allow_nan=True)
+        return validation.check_sequences(X, allow_nan=True)
+
+    def _fit(self, X, seqs):
         steps = _all_steps(seqs)
         self.n_channels_ = steps.shape[1]
         self.n_features_in_ = validation.check_table_columns(self, X, reset=True)
@@ -66,20 +86,15 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.scale_ = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
         return self
 
-    def transform(self, X):
-        """Scale ``X`` with the learned offset and scale; same form as the input."""
-        check_is_fitted(self)
-        return self._apply(X, lambda s: (s - self.offset_) / self.scale_)
+    def _scale(self, seqs):
+        return (seqs - self.offset_) / self.scale_
 
-    def inverse_transform(self, X):
-        """Map scaled values back to the original units."""
-        check_is_fitted(self)
-        return self._apply(X, lambda s: s * self.scale_ + self.offset_)
-
-    def _apply(self, X, fn):
+    def _apply(self, X, fn, seqs=None):
+        """``fn`` applied to each sequence of ``X`` (``seqs``: ``X`` checked in ``fit``)."""
         two_d = validation.is_table(X)
-        seqs = validation.check_sequences(X, allow_nan=True)
-        validation.check_channels(self, seqs, X)
+        if seqs is None:
+            seqs = validation.check_sequences(X, allow_nan=True)
+            validation.check_channels(self, seqs, X)
         if isinstance(seqs, list):
             out = [fn(s) for s in seqs]
         else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from autoseq.networks.build import HeadSpec
+from autoseq.networks.heads import HeadSpec
 
 LABEL_MODES = ("single", "multilabel", "per_step")
 
@@ -30,9 +30,7 @@ def infer_label_mode(y: np.ndarray, n_steps: int | None, label_mode: str = "auto
         )
     if y.ndim == 1:
         if label_mode not in ("auto", "single"):
-            raise ValueError(
-                f"label_mode={label_mode!r} needs a 2-D y; got a 1-D y of shape {y.shape}."
-            )
+            raise ValueError(f"label_mode={label_mode!r} needs a 2-D y; got shape {y.shape}.")
         return "single"
     if y.ndim != 2:
         raise ValueError(
@@ -56,6 +54,28 @@ def infer_label_mode(y: np.ndarray, n_steps: int | None, label_mode: str = "auto
             "or set label_mode='per_step' or 'multilabel' explicitly."
         )
     return "multilabel"
+
+
+def read_label_mode(X, y, label_mode: str = "auto") -> str:
+    """:func:`infer_label_mode` with the number of steps read off ``X``.
+
+    ``X`` may be raw or validated: an array of two or more dimensions has its
+    second as the steps (a 2-D table's columns are steps); anything else (a
+    list of sequences of varying length, text) has none, so a 2-D ``y`` is
+    then read as multi-label.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from autoseq.preprocessing.targets import read_label_mode
+    >>> X = np.zeros((4, 3, 1))
+    >>> read_label_mode(X, np.array([0, 1, 0, 1])), read_label_mode(X, np.eye(4, 3, dtype=int))
+    ('single', 'per_step')
+    >>> read_label_mode(list(X), np.eye(4, 3, dtype=int))
+    'multilabel'
+    """
+    n_steps = X.shape[1] if isinstance(X, np.ndarray) and X.ndim >= 2 else None
+    return infer_label_mode(np.asarray(y), n_steps, label_mode)
 
 
 def check_classes(y: np.ndarray, label_mode: str, estimator: str = "Classification") -> None:

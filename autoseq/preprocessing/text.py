@@ -17,6 +17,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from autoseq.preprocessing.padding import pad_sequences
+
 PAD_ID = 0
 OOV_ID = 1
 FIRST_ID = 2
@@ -161,18 +163,10 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         Unknown tokens become 1; short documents are padded with 0.
         """
         check_is_fitted(self)
-        docs = check_documents(X)
-        out = np.full((len(docs), self.length_), PAD_ID, dtype=np.int32)
-        for i, doc in enumerate(docs):
-            ids = [self.vocabulary_.get(token, OOV_ID) for token in self._split(doc)]
-            ids = ids[-self.length_:] if self.truncating == "pre" else ids[: self.length_]
-            if not ids:
-                continue
-            if self.padding == "post":
-                out[i, : len(ids)] = ids
-            else:
-                out[i, self.length_ - len(ids):] = ids
-        return out
+        ids = [[self.vocabulary_.get(token, OOV_ID) for token in self._split(doc)]
+               for doc in check_documents(X)]
+        return pad_sequences(ids, self.length_, value=PAD_ID, dtype=np.int32,
+                             padding=self.padding, truncating=self.truncating)
 
     def inverse_transform(self, X) -> list[str]:
         """Documents rebuilt from ids (padding dropped, unknown tokens shown as ``<unk>``)."""

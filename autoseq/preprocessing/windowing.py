@@ -27,7 +27,8 @@ from sklearn.metrics import r2_score
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from autoseq import validation
+from autoseq import _compat, validation
+from autoseq.preprocessing.padding import pad_sequences
 from autoseq.preprocessing.scaling import SequenceScaler
 
 NORMALIZE = ("none", "last", "standard", "mean")
@@ -180,16 +181,31 @@ class SlidingWindow(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         """Check the parameters and record the number of channels."""
-        check_positive_int(self.lookback, "lookback")
-        if self.normalize not in NORMALIZE:
-            raise ValueError(f"normalize must be one of {NORMALIZE}; got {self.normalize!r}.")
-        self.n_features_in_ = validation.n_channels(as_samples(X))
-        return self
+        self._check_params()
+        return self._fit(as_samples(X))
 
     def transform(self, X):
         """Windows ``(n_samples, lookback, n_channels)`` ending at each last observation."""
         check_is_fitted(self)
-        out = self._cut(self._check(X))
+        return self._windows(self._check(X))
+
+    def fit_transform(self, X, y=None):
+        """``fit(X).transform(X)``, with ``X`` checked once."""
+        self._check_params()
+        X = as_samples(X)
+        return self._fit(X)._windows(X)
+
+    def _check_params(self):
+        check_positive_int(self.lookback, "lookback")
+        if self.normalize not in NORMALIZE:
+            raise ValueError(f"normalize must be one of {NORMALIZE}; got {self.normalize!r}.")
+
+    def _fit(self, X):
+        self.n_features_in_ = validation.n_channels(X)
+        return self
+
+    def _windows(self, X):
+        out = self._cut(X)
         if self.normalize != "none":
             offset, scale = self._level(out)
             out[:, :, 0] = (out[:, :, 0] - offset[:, None]) / scale[:, None]
@@ -322,9 +338,22 @@ class TargetTransform(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         """Check the method and the series' sign; estimate the Box-Cox exponent."""
+        self._check_method()
+        return self._fit(as_samples(X))
+
+    def fit_transform(self, X, y=None):
+        """``fit(X).transform(X)``, with ``X`` checked once."""
+        self._check_method()
+        X = as_samples(X)  # a new array: transformed in place
+        self._fit(X)
+        X[:, :, 0] = self._forward(X[:, :, 0])
+        return X
+
+    def _check_method(self):
         if self.method not in TRANSFORMS:
             raise ValueError(f"method must be one of {TRANSFORMS}; got {self.method!r}.")
-        X = as_samples(X)
+
+    def _fit(self, X):
         self.n_features_in_ = validation.n_channels(X)
         self.lambda_ = None
         if self.method == "none":
@@ -345,7 +374,7 @@ class TargetTransform(TransformerMixin, BaseEstimator):
     def transform(self, X):
         """The samples with their target channel transformed."""
         check_is_fitted(self, "n_features_in_")
-        X = np.array(as_samples(X), dtype=np.float64)
+        X = as_samples(X)  # a new array: transformed in place
         X[:, :, 0] = self._forward(X[:, :, 0])
         return X
 
@@ -442,18 +471,26 @@ class ForecastPipeline(Pipeline):
         if self.strategy not in ("direct", "recursive"):
             raise ValueError(
                 f"strategy must be 'direct' or 'recursive'; got {self.strategy!r}.")
-        self._validate_steps()
+        _compat.validate_pipeline_steps(self)
         y = np.asarray(y, dtype=np.float64)
         y = y.reshape(len(y), -1)
         self.horizon_ = y.shape[1]
         Xt = as_samples(X)
         yt = y[:, :1] if self.strategy == "recursive" else y
-        for _, name, step in self._iter(with_final=False, filter_passthrough=True):
+        for name, step in self._steps_before_model():
             before = Xt
-            Xt = step.fit(Xt).transform(Xt)
+            Xt = step.fit_transform(Xt)
             yt = _map_target(name, step, before, yt, inverse=False)
-        self._final_estimator.fit(Xt, yt, **fit_params)
+        self._model().fit(Xt, yt, **fit_params)
         return self
+
+    def _steps_before_model(self):
+        """``(name, step)`` of the steps before the model, "passthrough" ones left out."""
+        return [(name, step) for name, step in self.steps[:-1]
+                if step is not None and step != "passthrough"]
+
+    def _model(self):
+        return self.steps[-1][1]
 
     def predict(self, X):
         """Forecasts ``(n_samples, horizon)`` in the units of the series."""
@@ -481,10 +518,10 @@ class ForecastPipeline(Pipeline):
 
     def _predict_once(self, X):
         inputs, Xt = [], X
-        for _, name, step in self._iter(with_final=False, filter_passthrough=True):
+        for name, step in self._steps_before_model():
             inputs.append((name, step, Xt))
             Xt = step.transform(Xt)
-        out = np.asarray(self._final_estimator.predict(Xt), dtype=np.float64)
+        out = np.asarray(self._model().predict(Xt), dtype=np.float64)
         out = out.reshape(len(X), -1)
         for name, step, before in reversed(inputs):
             out = _map_target(name, step, before, out, inverse=True)
@@ -515,10 +552,7 @@ def as_samples(X) -> np.ndarray:
     X = validation.check_sequences(X, allow_nan=True)
     if not isinstance(X, list):
         return np.array(X, dtype=np.float64)
-    out = np.full((len(X), max(len(s) for s in X), X[0].shape[1]), np.nan)
-    for i, s in enumerate(X):
-        out[i, out.shape[1] - len(s):] = s
-    return out
+    return pad_sequences(X, dtype=np.float64, padding="pre")
 
 
 def as_series_array(series, name: str = "y") -> np.ndarray:

@@ -1,4 +1,5 @@
-"""The built-in architecture catalogue; importing it registers every body.
+"""The built-in architecture catalogue: :data:`BUILTINS`, which the registry registers on
+its first lookup.
 
 One module per architecture, each a screenful with its search space next to it.
 """
@@ -14,5 +15,9 @@ from autoseq.networks.architectures.stacked_lstm import StackedLSTM
 from autoseq.networks.architectures.tcn import TCN
 from autoseq.networks.architectures.transformer import Transformer
 
-__all__ = ["BiLSTM", "CNNLSTM", "GRU", "LSTM", "LSTMAttention", "Rocket", "SimpleRNN",
+# in this order they are registered (and listed, where priorities tie)
+BUILTINS = (BiLSTM, CNNLSTM, GRU, LSTM, LSTMAttention, Rocket, SimpleRNN, StackedLSTM, TCN,
+            Transformer)
+
+__all__ = ["BUILTINS", "BiLSTM", "CNNLSTM", "GRU", "LSTM", "LSTMAttention", "Rocket", "SimpleRNN",
            "StackedLSTM", "TCN", "Transformer"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from autoseq.registry import Architecture
+from autoseq.networks.architecture import Architecture
 
 RECURRENT_TASKS = frozenset(
     {"classification", "regression", "forecasting", "labelling", "anomaly", "generation"}

@@ -1,10 +1,8 @@
 """``bilstm``: bidirectional LSTM, stacked when ``layers`` > 1."""
 
 from autoseq.networks.architectures._recurrent import RecurrentArchitecture
-from autoseq.registry import register_architecture
 
 
-@register_architecture
 class BiLSTM(RecurrentArchitecture):
     """Bidirectional(LSTM(units)); ``layers=2`` gives the stacked bidirectional model."""
 

@@ -1,9 +1,8 @@
 """``cnn_lstm``: Conv1D + MaxPooling1D in front of an LSTM: fewer weights, faster."""
 
-from autoseq.registry import Architecture, register_architecture
+from autoseq.networks.architecture import Architecture
 
 
-@register_architecture
 class CNNLSTM(Architecture):
     """Conv1D(filters, kernel_size, relu) -> MaxPooling1D(pool_size) -> LSTM(units)."""
 

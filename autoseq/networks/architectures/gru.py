@@ -1,10 +1,8 @@
 """``gru``: the third recurrent cell, cheaper than LSTM with similar memory."""
 
 from autoseq.networks.architectures._recurrent import RecurrentArchitecture
-from autoseq.registry import register_architecture
 
 
-@register_architecture
 class GRU(RecurrentArchitecture):
     """GRU(units) with input and recurrent dropout; ``layers`` stacks more."""
 

@@ -1,10 +1,8 @@
 """``lstm``: one LSTM layer (the tutorials' workhorse), dropout searched."""
 
 from autoseq.networks.architectures._recurrent import RecurrentArchitecture
-from autoseq.registry import register_architecture
 
 
-@register_architecture
 class LSTM(RecurrentArchitecture):
     """LSTM(units) with input and recurrent dropout; ``layers`` stacks more."""
 

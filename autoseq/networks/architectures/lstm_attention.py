@@ -1,10 +1,9 @@
 """``lstm_attention``: an LSTM followed by dot-product attention over its outputs."""
 
+from autoseq.networks.architecture import Architecture
 from autoseq.networks.architectures._recurrent import RECURRENT_TASKS
-from autoseq.registry import Architecture, register_architecture
 
 
-@register_architecture
 class LSTMAttention(Architecture):
     """LSTM(units, return_sequences) -> dot-product self-attention -> per-step vectors."""
 

@@ -6,10 +6,9 @@ the maximum over the real (unpadded) steps. Only the task head learns, so a fit
 is fast, and the result is the strong, cheap baseline every leaderboard shows.
 """
 
-from autoseq.registry import Architecture, register_architecture
+from autoseq.networks.architecture import Architecture
 
 
-@register_architecture
 class Rocket(Architecture):
     """Random convolution kernels (fixed) -> PPV and max features -> normalisation.
 

@@ -1,10 +1,8 @@
 """``simple_rnn``: the plain RNN the tutorials compare LSTM against."""
 
 from autoseq.networks.architectures._recurrent import RecurrentArchitecture
-from autoseq.registry import register_architecture
 
 
-@register_architecture
 class SimpleRNN(RecurrentArchitecture):
     """SimpleRNN(units): fewer weights and faster than LSTM, weaker on long memory."""
 

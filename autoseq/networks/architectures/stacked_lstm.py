@@ -1,10 +1,9 @@
 """``stacked_lstm``: LSTM -> Dropout -> LSTM -> Dropout -> Dense, as in the tutorials."""
 
+from autoseq.networks.architecture import Architecture
 from autoseq.networks.architectures._recurrent import RECURRENT_TASKS
-from autoseq.registry import Architecture, register_architecture
 
 
-@register_architecture
 class StackedLSTM(Architecture):
     """LSTM(units, return_sequences) -> Dropout -> LSTM(units) -> Dropout -> Dense(dense_units)."""
 

@@ -1,9 +1,8 @@
 """``tcn``: a temporal convolutional network of dilated causal residual blocks."""
 
-from autoseq.registry import Architecture, register_architecture
+from autoseq.networks.architecture import Architecture
 
 
-@register_architecture
 class TCN(Architecture):
     """Residual blocks of two dilated causal Conv1D layers, dilations 1, 2, 4, ...
 

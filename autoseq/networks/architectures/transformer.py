@@ -1,9 +1,8 @@
 """``transformer``: a small Transformer encoder with sinusoidal positions."""
 
-from autoseq.registry import Architecture, register_architecture
+from autoseq.networks.architecture import Architecture
 
 
-@register_architecture
 class Transformer(Architecture):
     """Dense projection to ``d_model`` + positions, then ``n_blocks`` encoder blocks
     (multi-head self-attention and a feed-forward layer, each residual + LayerNorm)."""

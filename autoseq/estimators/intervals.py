@@ -42,7 +42,7 @@ def check_coverage(coverage) -> tuple[list[float], bool]:
 
     Examples
     --------
-    >>> from autoseq.model_selection.intervals import check_coverage
+    >>> from autoseq.estimators.intervals import check_coverage
     >>> check_coverage(0.9), check_coverage([0.8, 0.95])
     (([0.9], True), ([0.8, 0.95], False))
     """
@@ -82,7 +82,7 @@ def conformal_half_widths(residuals, coverage: float) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> from autoseq.model_selection.intervals import conformal_half_widths
+    >>> from autoseq.estimators.intervals import conformal_half_widths
     >>> conformal_half_widths(np.arange(1.0, 20.0), 0.9)  # the 18th smallest of 19
     array([18.])
     """
@@ -127,7 +127,7 @@ def interval_frame(prediction, residuals, coverage=0.9, index=None) -> pd.DataFr
     Examples
     --------
     >>> import numpy as np
-    >>> from autoseq.model_selection.intervals import interval_frame
+    >>> from autoseq.estimators.intervals import interval_frame
     >>> interval_frame(np.array([0.0, 10.0]), np.arange(1.0, 20.0), 0.9)
        lower  upper
     0  -18.0   18.0

@@ -26,15 +26,14 @@ class ClassificationTask(Task):
     def check_input(self, X, y):
         from sklearn.utils.multiclass import check_classification_targets
 
-        from autoseq.preprocessing.targets import check_classes, infer_label_mode
+        from autoseq.preprocessing.targets import check_classes, read_label_mode
 
         est = self.estimator
         X, y = super().check_input(X, y)
         # scikit-learn's rule: "Unknown label type" for continuous or unreadable labels
         check_classification_targets(y)
-        n_steps = X.shape[1] if isinstance(X, np.ndarray) and X.ndim == 3 else None
         # resolved once for the whole search, so every fold and baseline reads y alike
-        self.label_mode = infer_label_mode(y, n_steps, est.label_mode)
+        self.label_mode = read_label_mode(X, y, est.label_mode)
         check_classes(y, self.label_mode, type(est).__name__)
         if est.verbose:
             say(_label_mode_reason(self.label_mode, y, est.label_mode != "auto"))

@@ -228,10 +228,7 @@ class AnomalyTask(Task):
         model = est.best_estimator_[-1]
         if isinstance(model, SeqAutoencoder) and not model.training_folds:
             # the refitted autoencoder scores its own training data out of fold
-            model.set_params(training_folds=TRAINING_FOLDS)
-            data = est.best_estimator_[:-1].transform(X)
-            windows, rows = model._training_input(data)
-            model._learn_training_scores(windows, rows)
+            model.score_training_data(est.best_estimator_[:-1].transform(X), TRAINING_FOLDS)
             if est.contamination != "auto" and hasattr(model, "training_scores_"):
                 model.offset_ = float(np.percentile(model.training_scores_,
                                                     100 * est.contamination))

@@ -15,6 +15,7 @@ import numbers
 import numpy as np
 from sklearn.base import OutlierMixin, clone
 from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted
 
 from autoseq import _compat
 from autoseq._backend import keras as _keras
@@ -242,6 +243,19 @@ class SeqAutoencoder(WindowDetectorMixin, SequenceEstimatorMixin, OutlierMixin, 
             self._learn_training_scores(windows, rows)
         self._set_offset(windows, rows, self._heldout_scores(windows, rows, n_val))
         return self
+
+    def score_training_data(self, X, training_folds=None) -> None:
+        """Score this fitted model's training data ``X`` out of fold (``training_scores_``).
+
+        For a model fitted with ``training_folds=0`` (the search's candidates):
+        ``training_folds`` copies (default ``self.training_folds``, at least 2)
+        each trained on the other blocks score one block, as ``fit`` does with
+        ``training_folds`` set. ``X`` as given to ``fit``.
+        """
+        check_is_fitted(self, "model_")
+        if training_folds is not None:
+            self.set_params(training_folds=training_folds)
+        self._learn_training_scores(*self._training_input(X))
 
     def _learn_training_scores(self, windows, rows) -> None:
         """Set ``training_scores_``: each block of the training data scored by a copy of

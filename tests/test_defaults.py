@@ -13,8 +13,7 @@ from rich.console import Console
 from test_search import TinyPool
 
 from autoseq import AutoSeqClassifier, AutoSeqRegressor, SeqClassifier, get_architecture
-from autoseq.estimators.deadline import training_deadline
-from autoseq.model_selection import budget as budget_module
+from autoseq.estimators.deadline import current_deadline, training_deadline
 from autoseq.model_selection.budget import default_time_budget, resolve_time_budget
 from autoseq.model_selection.progress import SearchProgress
 from autoseq.model_selection.results import NOT_RUN, is_trained
@@ -179,7 +178,7 @@ class DeadlineSpy(TinyPool):
     seen = []
 
     def build(self, x, *, units=4):
-        type(self).seen.append(budget_module._deadline.get())
+        type(self).seen.append(current_deadline())
         return super().build(x, units=units)
 
 

@@ -61,6 +61,11 @@ def training_deadline(deadline: float | None):
         _deadline.reset(token)
 
 
+def current_deadline() -> float | None:
+    """The deadline :func:`training_deadline` set for this block (None outside one)."""
+    return _deadline.get()
+
+
 def active_deadline_callbacks() -> list:
     """``[deadline_callback(...)]`` inside :func:`training_deadline`, else ``[]``."""
     deadline = _deadline.get()

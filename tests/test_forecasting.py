@@ -8,7 +8,7 @@ from sklearn.model_selection import KFold
 
 import autoseq
 from autoseq import AutoSeqForecaster, SequenceScaler, SlidingWindow, WalkForwardSplit
-from autoseq.automl.forecaster import default_lookbacks
+from autoseq.automl.forecast_task import default_lookbacks
 from autoseq.baselines.forecast import (
     DriftForecast,
     LinearForecast,

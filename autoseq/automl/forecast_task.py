@@ -41,10 +41,11 @@ from autoseq.baselines.forecast import (
     NaiveForecast,
     SeasonalNaiveForecast,
     StatisticalForecast,
+    detect_season_length,
     statsforecast_available,
 )
 from autoseq.estimators.ensemble import EnsembleRegressor
-from autoseq.model_selection.backtest import METRICS, forecast_errors
+from autoseq.model_selection.backtest import METRICS, forecast_errors, seasonal_scale
 from autoseq.model_selection.halving import HalvingSchedule
 from autoseq.model_selection.results import candidate_name, leaderboard
 from autoseq.model_selection.schedules import GridSchedule, StagedSchedule
@@ -54,6 +55,7 @@ from autoseq.preprocessing.windowing import (
     ForecastPipeline,
     SlidingWindow,
     TargetTransform,
+    check_positive_int,
     future_targets,
     history_samples,
 )
@@ -272,20 +274,35 @@ def default_lookbacks(n: int, horizon: int, season_length: int | None) -> list[i
     return sorted({min(v, cap) for v in values})
 
 class ForecastTask(Task):
-    """One series: its candidates, their schedule, the ensemble across families.
+    """One series: its design, its candidates, their schedule, the ensemble across families.
+
+    Built from the estimator and the checked series, it settles everything the
+    search needs before it starts: the season, the look-backs of the window
+    round, the statistical models, the architectures' grid entries, the
+    supervised design and the MASE scale.
 
     Parameters
     ----------
     estimator : AutoSeqForecaster
-    design : Design
-        The series as samples and targets.
+    target : ndarray of shape (n_steps,)
+        The series, oldest first.
+    exog : ndarray of shape (n_steps, n_exogenous) or None
+
+    Attributes
+    ----------
+    season : int or None
     lookbacks : list of int
         The look-backs of the window round.
-    season : int or None
     positive : bool
         Whether the series is positive (log and Box-Cox are searched).
     statistical : list of str
         The statistical models to search.
+    deep : list of dict
+        The architectures' grid entries (with any window settings the user gave).
+    searched_lookbacks : list of int
+        Every look-back any candidate may use.
+    design : Design
+        The series as samples and targets.
     scale : float
         The MASE scale (in-sample error of the seasonal naive forecast).
     with_exog : bool
@@ -293,16 +310,34 @@ class ForecastTask(Task):
 
     name = "forecasting"
 
-    def __init__(self, estimator, design, lookbacks, season, positive, statistical, scale,
-                 with_exog):
+    def __init__(self, estimator, target, exog):
         super().__init__(estimator)
-        self.design = design
-        self.lookbacks = lookbacks
-        self.season = season
-        self.positive = positive
-        self.statistical = statistical
-        self.scale = scale
-        self.with_exog = with_exog
+        est = estimator
+        self.season = est.season_length or detect_season_length(target)
+        self.lookbacks = (sorted({check_positive_int(v, "lookbacks") for v in est.lookbacks})
+                          if est.lookbacks is not None
+                          else default_lookbacks(len(target), est.horizon, self.season))
+        self.positive = bool(target.min() > 0)
+        self.statistical = statistical_models(est)
+        self.with_exog = exog is not None
+        self.deep = self.architecture_entries()
+        if not self.deep and not est.baselines:
+            raise ValueError("Nothing to search: architectures=[] and baselines=False.")
+        self.searched_lookbacks = sorted(
+            {*self.lookbacks, *(v for e in self.deep for v in e.get("window__lookback", []))})
+        season = self.season
+        history = max(self.searched_lookbacks[-1], 2 * season if season and season > 1 else 1)
+        if self.statistical:
+            history = max(history, min(len(target), STATISTICAL_HISTORY))
+        self.design = Design(target, exog, self.searched_lookbacks, history, est.horizon)
+        self.scale = seasonal_scale(target, season or 1)
+
+    def architecture_entries(self):
+        """The architectures' grid entries (with any window settings the user gave)."""
+        est = self.estimator
+        if est.architectures is not None and len(est.architectures) == 0:
+            return []
+        return super().param_grid(np.zeros((1, 1, 1)), None)
 
     # -- the pipeline -------------------------------------------------------------------
     def forecast_pipeline(self, deep=True):
@@ -345,13 +380,6 @@ class ForecastTask(Task):
                 for name in self.statistical
                 for t in (["none", "log"] if self.positive and name != COMBINATION
                           else ["none"])]
-
-    def deep_entries(self):
-        """The architectures' grid entries (with any window settings the user gave)."""
-        est = self.estimator
-        if est.architectures is not None and len(est.architectures) == 0:
-            return []
-        return super().param_grid(np.zeros((1, 1, 1)), None)
 
     def candidates(self, deep):
         """Every candidate of ``search="grid"``: the baselines and statistical models, and

@@ -21,24 +21,20 @@ from sklearn.utils.validation import check_is_fitted
 from autoseq.automl.base import AutoSeqBase, forget_fitted, search_and_refit
 from autoseq.automl.forecast_task import (
     COMBINATION,
-    STATISTICAL_HISTORY,
     STATISTICAL_MODELS,
     STRATEGIES,
     Design,
     ForecastScorer,
     ForecastTask,
-    default_lookbacks,
     estimator_for,
     forecast_pipeline,
     has_network,
     prediction_frame,
     refit_folds,
-    statistical_models,
     walk_forward_folds,
 )
 from autoseq.automl.report import report_winner
 from autoseq.automl.series import check_series, index_of
-from autoseq.baselines.forecast import detect_season_length
 from autoseq.estimators.intervals import check_coverage, conformal_half_widths
 from autoseq.model_selection.backtest import (
     METRICS,
@@ -240,24 +236,8 @@ class AutoSeqForecaster(AutoSeqBase):
         self._check_params()
         target, exog = check_series(y, X)
         index = index_of(y)
-        season = self.season_length or detect_season_length(target)
-        lookbacks = (sorted({check_positive_int(v, "lookbacks") for v in self.lookbacks})
-                     if self.lookbacks is not None
-                     else default_lookbacks(len(target), self.horizon, season))
-        statistical = statistical_models(self)
-        # the design needs the look-backs the networks search, which the task lists
-        probe = ForecastTask(self, None, lookbacks, season, bool(target.min() > 0),
-                             statistical, None, exog is not None)
-        deep = probe.deep_entries()
-        if not deep and not self.baselines:
-            raise ValueError("Nothing to search: architectures=[] and baselines=False.")
-        searched = sorted({*lookbacks, *(v for e in deep for v in e.get("window__lookback", []))})
-        history = max(searched[-1], 2 * season if season and season > 1 else 1)
-        if statistical:
-            history = max(history, min(len(target), STATISTICAL_HISTORY))
-        design = Design(target, exog, searched, history, self.horizon)
-        task = ForecastTask(self, design, lookbacks, season, bool(target.min() > 0), statistical,
-                            seasonal_scale(target, season or 1), exog is not None)
+        task = ForecastTask(self, target, exog)
+        design, deep, searched = task.design, task.deep, task.searched_lookbacks
         folds = walk_forward_folds(self.cv, self.horizon, len(design.origins), len(target),
                                    searched[0])
         scorer = ForecastScorer(self.scoring or "mase", task.scale)
@@ -272,7 +252,7 @@ class AutoSeqForecaster(AutoSeqBase):
             schedule=schedule, batch_size="auto" if search_kind == "halving" else 1,
             started=started, budget=budget)
         self._keep(outcome, task, scorer, budget, search_kind)
-        self.season_length_ = season
+        self.season_length_ = task.season
         self.lookbacks_ = searched
         self.history_length_ = design.history
         self.n_features_in_ = 0 if exog is None else exog.shape[1]

@@ -359,17 +359,15 @@ class _RecentTokens(TransformerMixin, BaseEstimator):
 
 def _windows(sequences: list[list[int]], length: int) -> tuple[np.ndarray, np.ndarray]:
     """Every (preceding ``length`` ids, left-padded with 0 -> next id) pair of each sequence."""
-    n = sum(max(len(s) - 1, 0) for s in sequences)
-    X = np.full((n, length), PAD_ID, dtype=np.int32)
-    y = np.empty(n, dtype=np.int64)
-    row = 0
+    X, y = [np.empty((0, length), dtype=np.int32)], [np.empty(0, dtype=np.int64)]
     for seq in sequences:
-        for t in range(1, len(seq)):
-            context = seq[max(0, t - length):t]
-            X[row, length - len(context):] = context
-            y[row] = seq[t]
-            row += 1
-    return X, y
+        if len(seq) < 2:
+            continue
+        ids = np.asarray(seq, dtype=np.int32)
+        padded = np.concatenate([np.full(length, PAD_ID, dtype=np.int32), ids[:-1]])
+        X.append(np.lib.stride_tricks.sliding_window_view(padded, length)[1:])
+        y.append(ids[1:].astype(np.int64))
+    return np.concatenate(X), np.concatenate(y)
 
 
 def _sample(proba: np.ndarray, temperature: float, rng: np.random.Generator) -> int:

@@ -8,6 +8,7 @@ and the best baseline, i.e. the same estimator with ``architectures=[]``.
 
     python benchmarks/defaults.py                 # every row, then BENCHMARKS.md
     python benchmarks/defaults.py --rows GunPoint Airline
+    python benchmarks/defaults.py --budgets 10 30     # the same rows under explicit budgets
     python benchmarks/run.py --only defaults
 """
 
@@ -55,6 +56,7 @@ def _timed(make, *args):
 
 def _summary(est, fit_s, score) -> dict:
     board = est.leaderboard_
+    baselines = board[board["kind"] == "baseline"]
     # the board ranks by the score it shows; the winner is best_index_
     winner = board[board["rank"] == est.cv_results_["rank_test_score"][est.best_index_]].iloc[0]
     return {"score": score, "fit_s": round(fit_s, 2), "winner": str(winner["architecture"]),
@@ -62,7 +64,9 @@ def _summary(est, fit_s, score) -> dict:
             "time_budget": getattr(est, "time_budget_", None),
             "stopped_early": getattr(est, "stopped_early_", None),
             "n_candidates": int(len(board)),
-            "n_run": int(board["mean_score"].notna().sum())}
+            "n_run": int(board["mean_score"].notna().sum()),
+            "baselines_scored": f"{int(baselines['mean_score'].notna().sum())} of "
+                                f"{len(baselines)}"}
 
 
 def planted_stream(n=10_000, seed=0):
@@ -85,7 +89,7 @@ def _hit(scores, labels) -> dict:
             "label": [int(where[0]), int(where[-1])]}
 
 
-def run_collection(row, estimator, dataset, metric):
+def run_collection(row, estimator, dataset, metric, budget=None):
     import autoseq
 
     cls = getattr(autoseq, estimator)
@@ -98,8 +102,10 @@ def run_collection(row, estimator, dataset, metric):
             return float(np.mean(pred == y_test))
         return float(np.sqrt(np.mean((np.asarray(pred, float) - y_test) ** 2)))
 
-    est, fit_s = _timed(lambda: cls(random_state=0), X_train, y_train)
+    est, fit_s = _timed(lambda: cls(random_state=0, **_budget(budget)), X_train, y_train)
     result = {"autoseq": _summary(est, fit_s, score(est))}
+    if budget is not None:
+        return result
     base, base_s = _timed(lambda: cls(architectures=[], random_state=0), X_train, y_train)
     result["best_baseline"] = _summary(base, base_s, score(base))
     task = "classification" if metric == "accuracy" else "regression"
@@ -107,7 +113,7 @@ def run_collection(row, estimator, dataset, metric):
     return result
 
 
-def run_forecast(row, estimator, dataset, metric):
+def run_forecast(row, estimator, dataset, metric, budget=None):
     import autoseq
 
     y = autoseq.load_series(dataset)
@@ -116,9 +122,11 @@ def run_forecast(row, estimator, dataset, metric):
     def mape(forecast):
         return float(np.mean(np.abs(np.asarray(forecast, float) - test) / test) * 100)
 
-    est, fit_s = _timed(lambda: autoseq.AutoSeqForecaster(horizon=HORIZON, random_state=0),
-                        train)
+    est, fit_s = _timed(lambda: autoseq.AutoSeqForecaster(
+        horizon=HORIZON, random_state=0, **_budget(budget)), train)
     result = {"autoseq": _summary(est, fit_s, mape(est.predict()))}
+    if budget is not None:
+        return result
     base, base_s = _timed(lambda: autoseq.AutoSeqForecaster(
         horizon=HORIZON, architectures=[], random_state=0), train)
     result["best_baseline"] = _summary(base, base_s, mape(base.predict()))
@@ -127,7 +135,7 @@ def run_forecast(row, estimator, dataset, metric):
     return result
 
 
-def run_anomaly(row, estimator, dataset, metric):
+def run_anomaly(row, estimator, dataset, metric, budget=None):
     import autoseq
 
     if dataset == "planted":  # the user's own stream, anomaly inside it: fit and score it
@@ -137,7 +145,8 @@ def run_anomaly(row, estimator, dataset, metric):
         train, _ = autoseq.load_stream(dataset, "train")
         stream, labels = autoseq.load_stream(dataset, "test")
     result = {}
-    for key, kwargs in (("autoseq", {}), ("best_baseline", {"architectures": []})):
+    runs = (("autoseq", _budget(budget)), ("best_baseline", {"architectures": []}))
+    for key, kwargs in runs[:1] if budget is not None else runs:
         est, fit_s = _timed(lambda kw=kwargs: autoseq.AutoSeqAnomalyDetector(
             random_state=0, **kw), train)
         hit = _hit(est.score_samples(stream), labels)
@@ -145,7 +154,7 @@ def run_anomaly(row, estimator, dataset, metric):
     return result
 
 
-def run_generator(row, estimator, dataset, metric):
+def run_generator(row, estimator, dataset, metric, budget=None):
     import autoseq
 
     text = autoseq.load_text(5000)
@@ -157,8 +166,11 @@ def run_generator(row, estimator, dataset, metric):
         X = np.array([ids[i - n:i] for i in range(4500, len(text))])
         return float(np.mean(est.best_estimator_.predict(X) == np.array(ids[4500:])))
 
-    est, fit_s = _timed(lambda: autoseq.AutoSeqGenerator(random_state=0), train)
+    est, fit_s = _timed(lambda: autoseq.AutoSeqGenerator(random_state=0, **_budget(budget)),
+                        train)
     result = {"autoseq": _summary(est, fit_s, accuracy(est))}
+    if budget is not None:
+        return result
     base, base_s = _timed(lambda: autoseq.AutoSeqGenerator(architectures=[], random_state=0),
                           train)
     result["best_baseline"] = _summary(base, base_s, accuracy(base))
@@ -170,39 +182,63 @@ RUNNERS = {"AutoSeqClassifier": run_collection, "AutoSeqRegressor": run_collecti
            "AutoSeqGenerator": run_generator}
 
 
-def run_row(row: str) -> dict:
+def _budget(budget) -> dict:
+    return {} if budget is None else {"time_budget": budget}
+
+
+def run_row(row: str, budget: float | None = None) -> dict:
     estimator, dataset, metric = ROWS[row]
     try:
-        result = RUNNERS[estimator](row, estimator, dataset, metric)
+        result = RUNNERS[estimator](row, estimator, dataset, metric, budget)
     except FileNotFoundError as exc:  # an archive set that is not on this machine
         result = {"skipped": str(exc)}
     return {"row": row, "estimator": estimator, "metric": metric, **result}
+
+
+def _child(row, budget=None) -> dict:
+    """Run one row in a fresh process (a user's first fit pays TensorFlow's import too)."""
+    command = [sys.executable, str(HERE / "defaults.py"), "--one", row]
+    if budget is not None:
+        command += ["--budget", str(budget)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        return {"row": row, "error": done.stderr.strip().splitlines()[-1][:300]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", nargs="+", choices=list(ROWS), help="only these rows")
     parser.add_argument("--quick", action="store_true", help="GunPoint and Airline only")
+    parser.add_argument("--budgets", nargs="+", type=float, metavar="SECONDS",
+                        help="instead of the defaults: each row's default estimator under "
+                             "these explicit time budgets (fit time against budget)")
     parser.add_argument("--one", choices=list(ROWS), help=argparse.SUPPRESS)
+    parser.add_argument("--budget", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:  # the child process of one row
-        print(json.dumps(run_row(args.one)))
+        print(json.dumps(run_row(args.one, args.budget)))
         return 0
     rows = args.rows or (["GunPoint", "Airline"] if args.quick else list(ROWS))
-    previous = (load("defaults") or {}).get("rows", {})
-    results = dict(previous)
+    previous = load("defaults") or {}
+    results, budgeted = dict(previous.get("rows", {})), dict(previous.get("budgets", {}))
     for row in rows:
-        print(f"[defaults] {row} ...", flush=True)
-        done = subprocess.run([sys.executable, str(HERE / "defaults.py"), "--one", row],
-                              cwd=ROOT, capture_output=True, text=True)
-        if done.returncode != 0:
-            results[row] = {"row": row, "error": done.stderr.strip().splitlines()[-1][:300]}
-        else:
-            results[row] = json.loads(done.stdout.strip().splitlines()[-1])
-        print(f"[defaults] {row}: {json.dumps(results[row])[:400]}", flush=True)
-    save("defaults", {"machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M UTC",
-                                                                    time.gmtime()),
-                      "rows": results})
+        for budget in args.budgets or [None]:
+            key = row if budget is None else f"{row}@{budget:g}"
+            print(f"[defaults] {key} ...", flush=True)
+            outcome = _child(row, budget)
+            (results if budget is None else budgeted)[key] = (
+                outcome if budget is None else {**outcome, "budget": budget})
+            print(f"[defaults] {key}: {json.dumps(outcome)[:400]}", flush=True)
+    save("defaults", {"machine": previous.get("machine", machine()) if args.budgets
+                      else machine(),
+                      "date": previous.get("date") if args.budgets else time.strftime(
+                          "%Y-%m-%d %H:%M UTC", time.gmtime()),
+                      "budgets_date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+                      if args.budgets else previous.get("budgets_date"),
+                      "budgets_machine": machine() if args.budgets
+                      else previous.get("budgets_machine"),
+                      "rows": results, "budgets": budgeted})
     return 0
 
 

@@ -227,6 +227,32 @@ def _defaults(r):
             f"({auto['winner_kind']}) | {auto['n_run']} of {auto['n_candidates']}"
             f"{', stopped: ' + auto['stopped_early'] if auto.get('stopped_early') else ''} | "
             f"{_cell(row.get('best_baseline'), metric)} | {_cell(reference, metric)} |")
+    return "\n".join(rows) + "\n" + _budgets(r)
+
+
+def _budgets(r):
+    if not r.get("budgets"):
+        return ""
+    rows = ["", "### Under explicit time budgets", "",
+            f"The same rows with `time_budget=SECONDS` (`python benchmarks/defaults.py "
+            f"--budgets ...`, {r.get('budgets_date', '?')}): the fit's wall time against its "
+            "budget, and whether every baseline row has a score.", "",
+            "| data | budget | fit | fit / budget | score | winner | candidates run | "
+            "baselines scored |", "|---|---|---|---|---|---|---|---|"]
+    for key, row in r["budgets"].items():
+        name, budget = key.rsplit("@", 1)
+        if "autoseq" not in row:
+            rows.append(f"| {name} | {budget}s | {row.get('skipped') or row.get('error')} "
+                        "| | | | | |")
+            continue
+        auto, metric = row["autoseq"], row["metric"]
+        rows.append(
+            f"| {name} | {budget}s | {auto['fit_s']:.1f}s | "
+            f"{auto['fit_s'] / float(budget):.2f} | {_cell({'score': auto['score']}, metric)} | "
+            f"{auto['winner']} ({auto['winner_kind']}) | {auto['n_run']} of "
+            f"{auto['n_candidates']}"
+            f"{', stopped: ' + auto['stopped_early'] if auto.get('stopped_early') else ''} | "
+            f"{auto.get('baselines_scored', '?')} |")
     return "\n".join(rows) + "\n"
 
 

@@ -102,6 +102,64 @@ def test_candidates_without_a_training_loop_run_first_even_when_listed_last():
     assert [is_trained(p) for p in search.skipped_] == [True]
 
 
+def test_a_costly_closed_form_candidate_starts_no_fold_once_the_search_share_is_spent(
+        monkeypatch):
+    from autoseq.estimators.rocket_ridge import RocketRidgeClassifier
+
+    X, y = _separable()
+    fit = RocketRidgeClassifier.fit
+    started = []
+
+    def slow_fit(self, X, y, sample_weight=None):
+        started.append(time.time())
+        time.sleep(0.6)
+        return fit(self, X, y, sample_weight)
+
+    monkeypatch.setattr(RocketRidgeClassifier, "fit", slow_fit)
+    clf = AutoSeqClassifier(architectures=[], cv=4, time_budget=1.0, ensemble=False,
+                            random_state=0).fit(X, y)
+    board = clf.leaderboard_.set_index("architecture")
+    # 0.85 s of the budget is the search's: rocket_ridge's later folds do not start
+    assert 2 <= len(started) - 1 < 4  # (the last call: the refit of a winner, if any)
+    assert "time budget spent" in board.loc["rocket_ridge", "error"]
+    assert np.isnan(board.loc["rocket_ridge", "mean_score"])
+    # the trivial baseline always gets its score, and wins what is left
+    assert np.isfinite(board.loc["majority", "mean_score"])
+    assert type(clf.best_estimator_.named_steps["model"]).__name__ == "MajorityClassifier"
+
+
+def test_the_search_deadline_never_stops_a_refit():
+    from autoseq.estimators.deadline import check_search_deadline, search_deadline
+    from autoseq.estimators.rocket_ridge import RocketRidgeClassifier
+
+    X, y = _separable()
+    with search_deadline(time.time() - 1):
+        with pytest.raises(RuntimeError, match="time budget spent: RocketRidgeClassifier"):
+            RocketRidgeClassifier(n_kernels=8).fit(X, y)
+    check_search_deadline(RocketRidgeClassifier())  # outside a search: no deadline
+
+
+def test_the_search_deadline_covers_the_folds_and_not_the_refit(monkeypatch):
+    from autoseq.estimators import deadline
+    from autoseq.estimators.rocket_ridge import RocketRidgeClassifier
+
+    X, y = _separable()
+    fit, seen = RocketRidgeClassifier.fit, []
+
+    def spy(self, X, y, sample_weight=None):
+        seen.append(deadline._search_deadline.get())
+        return fit(self, X, y, sample_weight)
+
+    monkeypatch.setattr(RocketRidgeClassifier, "fit", spy)
+    started = time.time()
+    clf = AutoSeqClassifier(architectures=[], cv=2, time_budget=30, ensemble=False,
+                            random_state=0).fit(X, y)
+    *folds, refit = seen
+    assert len(folds) == 2 and all(started < d <= started + 0.85 * 30 + 1 for d in folds)
+    assert refit is None  # the winner's refit is never refused
+    assert type(clf.best_estimator_.named_steps["model"]).__name__ == "RocketRidgeClassifier"
+
+
 # -- the early discard ---------------------------------------------------------------------
 
 def test_no_network_is_trained_once_a_free_candidate_has_a_perfect_cv_score():

@@ -89,7 +89,15 @@ def test_best_index_ignores_early_rounds():
     assert HalvingCandidateSearch._select_best_index(False, "score", results) == 3
 
 
-def test_autoseq_never_picks_a_row_of_an_early_round(data):
+@pytest.fixture
+def short_rounds(monkeypatch):
+    """Halving from 1 epoch (not 10): rounds of 1 and 3 epochs with max_epochs=3."""
+    from autoseq.model_selection import halving
+
+    monkeypatch.setattr(halving, "MIN_EPOCHS", 1)
+
+
+def test_autoseq_never_picks_a_row_of_an_early_round(data, short_rounds):
     from autoseq import AutoSeqClassifier
 
     def fewer_epochs_score_higher(estimator, X, y):
@@ -97,11 +105,11 @@ def test_autoseq_never_picks_a_row_of_an_early_round(data):
 
     X, y = data
     clf = AutoSeqClassifier(architectures=_archs(), search="halving",
-                            scoring=fewer_epochs_score_higher, max_epochs=30, cv=2,
+                            scoring=fewer_epochs_score_higher, max_epochs=3, cv=2,
                             random_state=0, ensemble=False, baselines=False).fit(X, y)
     assert clf.cv_results_["iter"][clf.best_index_] == 1
-    assert clf.cv_results_["n_resources"][clf.best_index_] == 30
-    assert clf.leaderboard_["params"].iloc[0]["epochs"] == 30  # the winner leads the board
+    assert clf.cv_results_["n_resources"][clf.best_index_] == 3
+    assert clf.leaderboard_["params"].iloc[0]["epochs"] == 3  # the winner leads the board
     assert clf.cv_results_["rank_test_score"][clf.best_index_] == 1
 
 
@@ -140,16 +148,16 @@ def test_every_candidate_failing_raises(data):
         HalvingCandidateSearch(_pipeline(), grid, cv=2, factor=2, min_epochs=2).fit(X, y)
 
 
-def test_autoseq_search_halving(data):
+def test_autoseq_search_halving(data, short_rounds):
     from autoseq import AutoSeqClassifier
 
     X, y = data
-    clf = AutoSeqClassifier(architectures=_archs(), search="halving", max_epochs=30, cv=2,
+    clf = AutoSeqClassifier(architectures=_archs(), search="halving", max_epochs=3, cv=2,
                             random_state=0, ensemble=False)
     clf.fit(X, y)
     res = clf.cv_results_
-    assert set(res["n_resources"]) - {0} == {10, 30}  # 0: baselines, if any
+    assert set(res["n_resources"]) - {0} == {1, 3}  # 0: baselines, if any
     assert list(res["iter"]).count(1) == 1  # ceil(3 / 3) candidate reaches the last round
     assert clf.best_estimator_.predict(X[:2]).shape == (2,)
     deep = clf.leaderboard_[clf.leaderboard_["kind"] == "deep"]
-    assert set(deep["params"].map(lambda p: p["epochs"])) == {10, 30}
+    assert set(deep["params"].map(lambda p: p["epochs"])) == {1, 3}

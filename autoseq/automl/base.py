@@ -23,7 +23,12 @@ from sklearn.utils.validation import check_is_fitted
 from autoseq import validation
 from autoseq.automl.report import report_stop, report_winner
 from autoseq.estimators.deadline import deadline_callback, training_deadline
-from autoseq.model_selection.budget import check_time_budget, resolve_time_budget, training_end
+from autoseq.model_selection.budget import (
+    SEARCH_SHARE,
+    check_time_budget,
+    resolve_time_budget,
+    training_end,
+)
 from autoseq.model_selection.progress import SearchProgress
 from autoseq.model_selection.results import (
     append_row,
@@ -40,9 +45,6 @@ from autoseq.model_selection.search import (
 )
 
 SEARCHES = ("auto", "grid", "halving")
-# under a budget, candidates still training stop at this share of the time left at the
-# start of the search; the rest is the refit's
-SEARCH_SHARE = 0.85
 
 
 class SearchOutcome:

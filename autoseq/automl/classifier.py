@@ -132,8 +132,9 @@ class AutoSeqClassifier(ClassifierMixin, AutoSeqBase):
         three times longer (successive halving over epochs, see
         :mod:`autoseq.model_selection.halving`); "auto" halves when there are 7 or more
         trained candidates. Candidates without a training loop (baselines,
-        ``rocket_ridge``) always run first, once, and are never cut by the
-        budget. In the default search (``architectures=None``) the trained
+        ``rocket_ridge``) run first, once; the trivial baselines always
+        finish, ``rocket_ridge`` starts no fold once the search's share of the
+        budget is spent. In the default search (``architectures=None``) the trained
         candidates come in order of expected value per second
         (:attr:`Architecture.priority`), and once a candidate reaches the
         best possible score (accuracy 1.0) the rest are not trained: they

@@ -308,7 +308,8 @@ class AutoSeqAnomalyDetector(OutlierMixin, AutoSeqBase):
         than ``max_epochs``.
     time_budget : "auto", float or None, default="auto"
         As in :class:`~autoseq.AutoSeqRegressor`: seconds for the whole
-        ``fit``; the baselines always run, first, whatever the budget.
+        ``fit``; the baselines run first, and start no fold once 85% of the
+        budget is spent.
     baselines : bool, default=True
         Include the matrix-profile and nearest-window baselines (kind
         "baseline" on the leaderboard, searched first).

@@ -12,6 +12,7 @@ import numbers
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin
 
+from autoseq.estimators.deadline import check_search_deadline
 from autoseq.estimators.window_scoring import (
     WindowDetectorMixin,
 )
@@ -98,6 +99,7 @@ class NearestWindowDetector(WindowDetectorMixin, OutlierMixin, BaseEstimator):
         k = self.n_neighbors
         if not (isinstance(k, numbers.Integral) and k >= 1):
             raise ValueError(f"n_neighbors must be an int >= 1; got {k!r}.")
+        check_search_deadline(self)
         windows, rows = self._prepare_fit(X)
         if len(windows) < k:
             raise ValueError(f"n_neighbors={k} needs at least {k} training windows; got "
@@ -250,6 +252,7 @@ class MatrixProfileDetector(WindowDetectorMixin, OutlierMixin, BaseEstimator):
         -------
         self
         """
+        check_search_deadline(self)
         windows, rows = self._prepare_fit(X)
         n_val = self._heldout_count(len(windows))
         heldout = None

@@ -33,6 +33,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from autoseq import validation
+from autoseq.estimators.deadline import check_search_deadline
 from autoseq.preprocessing.padding import pad_sequences
 
 __all__ = ["RocketRidgeClassifier", "RocketRidgeRegressor", "random_kernel_features"]
@@ -140,6 +141,7 @@ class _RocketRidgeBase(BaseEstimator):
         self
         """
         alphas = self._check_params()
+        check_search_deadline(self)
         features = self._fit_features(X)
         y = self._check_y(validation.check_target(y, len(features)))
         self.scaler_ = StandardScaler().fit(features)

@@ -13,7 +13,9 @@ machines (or a loaded one) may differ.
 
 Training stops at the next batch end once a deadline passes: candidates in the
 search get a :func:`~autoseq.estimators.deadline.deadline_callback` in their
-``callbacks``; the final refit runs inside
+``callbacks``; the costly closed-form fits check
+:func:`~autoseq.estimators.deadline.search_deadline` (in the search's process; under
+``n_jobs > 1`` only the trained candidates are stopped); the final refit runs inside
 :func:`~autoseq.estimators.deadline.training_deadline`, which every autoseq
 network fitted in this process honours.
 """
@@ -30,6 +32,9 @@ BUDGET_VALUES_PER_MINUTE = 250_000
 MAX_AUTO_BUDGET = 1800.0
 # the share of a budget kept for the work after the final refit's training stops
 FINISH_MARGIN = 0.03
+# the share of what is left at the search's start after which no fold starts training or
+# a costly closed-form fit (the rest is the refit's)
+SEARCH_SHARE = 0.85
 
 
 

@@ -6,8 +6,8 @@ which candidates are evaluated, in which rounds and with which resources (the
 whole grid; successive halving over epochs; the forecaster's stages, whose
 later candidates depend on the earlier results). The engine evaluates what a
 schedule asks for in batches, and between batches applies one set of rules:
-candidates fitted without a training loop first and never cut by the time
-budget, a trained candidate starts only if it and the refit of the leader fit
+candidates fitted without a training loop first (a costly one starts no fold
+after the search's share of the budget), a trained candidate starts only if it and the refit of the leader fit
 in what is left, nothing is trained once a candidate has the best possible
 score, a failing candidate is recorded and the others go on, an interruption
 keeps what finished. scikit-learn builds ``cv_results_`` from every batch of
@@ -34,6 +34,8 @@ from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import GridSearchCV, ParameterGrid
 
 from autoseq import _backend
+from autoseq.estimators.deadline import search_deadline
+from autoseq.model_selection.budget import SEARCH_SHARE
 from autoseq.model_selection.results import best_row, describe, is_trained
 from autoseq.model_selection.schedules import GridSchedule
 
@@ -90,7 +92,9 @@ class CandidateSearch(GridSearchCV):
 
     Candidates without a training loop (those that replace the ``model`` step:
     baselines, closed-form models) run first in each call of the schedule, all
-    in one batch, and are never cut by the time budget. The trained candidates
+    in one batch, under :func:`~autoseq.estimators.deadline.search_deadline`: the
+    costly ones start no fold after :data:`SEARCH_SHARE` of the budget. The trained
+    candidates
     follow in the order the schedule gives.
 
     Extra parameters
@@ -250,6 +254,9 @@ class _Run:
         self._evaluate_candidates = evaluate_candidates
         self.total = total
         self.start = time.monotonic()
+        # the costly free candidates start no fold after it (a time.time(), as workers read)
+        self.free_deadline = (None if search.time_budget is None
+                              else time.time() + SEARCH_SHARE * search.time_budget)
         self.done = self.n_ok = 0
         self.best, self.reserve = np.nan, 0.0
         self.results = None
@@ -298,7 +305,10 @@ class _Run:
             if self.stopped == "interrupted" or (self.stopped is not None and trained_batch):
                 self.skipped.extend(candidates[i] for _, rest in batches[b:] for i in rest)
                 break
-            if not self._evaluate_batch([candidates[i] for i in batch], tags, scores, batch):
+            with search_deadline(None if trained_batch else self.free_deadline):
+                finished = self._evaluate_batch([candidates[i] for i in batch], tags, scores,
+                                                batch)
+            if not finished:
                 self.skipped.extend(candidates[i] for _, rest in batches[b:] for i in rest)
                 break
         return [scores[i] for i in range(len(candidates))]

@@ -23,6 +23,7 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from autoseq.estimators.deadline import check_search_deadline
 from autoseq.preprocessing.text import check_documents
 
 # token ids stay integers; anything else numeric becomes float (object arrays are not truncated)
@@ -94,6 +95,7 @@ class TfidfLogisticBaseline(ClassifierMixin, BaseEstimator):
         self
         """
         docs = check_documents(X)
+        check_search_deadline(self)
         y = np.asarray(y)
         if y.shape[:1] != (len(docs),):
             raise ValueError(

@@ -21,12 +21,13 @@ BUILTIN_NAMES = sorted(cls.name for cls in BUILTIN_CLASSES)
 # Rocket's default 2000 kernels and 18 kernel groups only cost time here (its anomaly
 # decoder is an LSTM as wide as its 4000 features); the default itself is built by
 # the search_space check.
-FAST_PARAMS = {"rocket": {"n_kernels": 36, "max_dilation": 4}}
+FAST_PARAMS = {"rocket": {"n_kernels": 36, "max_dilation": 4},
+               "fcn": {"filters": (8, 16, 8)}, "resnet": {"filters": (8, 16, 16)}}
 
 
 # -- the built-ins --------------------------------------------------------------------
 def test_builtin_catalogue_is_registered():
-    assert len(BUILTIN_NAMES) == 10
+    assert len(BUILTIN_NAMES) == 12
     assert set(BUILTIN_NAMES) <= set(list_architectures())
     for cls in BUILTIN_CLASSES:
         assert type(get_architecture(cls.name)) is cls

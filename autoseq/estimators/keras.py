@@ -219,10 +219,16 @@ class SequenceEstimatorMixin:
                 monitor = "val_loss"
             callbacks.append(keras.callbacks.EarlyStopping(
                 monitor=monitor, patience=self.patience, restore_best_weights=True))
+        # the architecture's training recipe: a learning-rate schedule, its batch size
+        arch = self._architecture()
+        callbacks.extend(arch.fit_callbacks(n_train=len(X), epochs=epochs,
+                                            patience=self.patience))
         callbacks.extend(self.callbacks or [])
         callbacks.extend(active_deadline_callbacks())  # a budgeted refit stops in time
         fit_args = dict(
-            x=X, y=y, sample_weight=sample_weight, batch_size=min(self.batch_size, len(X)),
+            x=X, y=y, sample_weight=sample_weight,
+            batch_size=_balanced_batch_size(
+                len(X), arch.fit_batch_size(len(X), min(self.batch_size, len(X)))),
             epochs=initial_epoch + epochs, initial_epoch=initial_epoch,
             validation_data=validation_data, callbacks=callbacks,
             verbose=2 if self.verbose else 0, shuffle=self.shuffle,
@@ -265,6 +271,19 @@ class SequenceEstimatorMixin:
     def _initialize(self, X, y=None):
         self._forward_fn = None
         return super()._initialize(X, y)
+
+
+def _balanced_batch_size(n: int, batch_size: int) -> int:
+    """The largest batch size up to ``batch_size`` that splits ``n`` sequences into as many
+    batches of near-equal size (34 at 16: 12, 12, 10, not 16, 16, 2).
+
+    Adam takes a step of the same size from every batch, so a runt last batch of one or
+    two sequences pulls the weights towards those few at the end of every epoch; on small
+    data that alone kept the recurrent networks at chance.
+    """
+    batch_size = max(1, min(int(batch_size), n))
+    n_batches = -(-n // batch_size)
+    return -(-n // n_batches)
 
 
 def _check_class_labels(y, n_steps, label_mode):
@@ -350,6 +369,10 @@ _COMMON_DOC = """
     epochs : int, default=20
         Maximum passes over the training data.
     batch_size : int, default=32
+        At most this many sequences a batch: the training sequences are split
+        into ``ceil(n / batch_size)`` batches of near-equal size (no runt last
+        batch), and an architecture's recipe may ask for smaller ones
+        (:meth:`~autoseq.Architecture.fit_batch_size`).
     learning_rate : float, default=1e-3
     optimizer : str, default="adam"
         Any Keras optimizer name.

@@ -104,6 +104,45 @@ class Architecture:
         """
         raise NotImplementedError(f"{type(self).__name__} must implement build()")
 
+    def fit_batch_size(self, n_train: int, batch_size: int) -> int:
+        """The batch size to train on ``n_train`` sequences.
+
+        Part of an architecture's training recipe, read by the Keras estimators
+        at each ``fit``. The default keeps the estimator's choice.
+
+        Parameters
+        ----------
+        n_train : int
+            Sequences the network trains on (the validation tail excluded).
+        batch_size : int
+            The estimator's batch size, already at most ``n_train``: an upper bound.
+
+        Returns
+        -------
+        int
+        """
+        return batch_size
+
+    def fit_callbacks(self, *, n_train: int, epochs: int, patience: int) -> list:
+        """Keras callbacks of this architecture's training recipe (e.g. a learning-rate
+        schedule), added to the estimator's own at each ``fit``. Default: none.
+
+        Parameters
+        ----------
+        n_train : int
+            Sequences the network trains on.
+        epochs : int
+            Epochs of this fit at most.
+        patience : int
+            The estimator's early-stopping patience in epochs.
+
+        Returns
+        -------
+        list of keras.callbacks.Callback
+            New instances (they are not shared between fits).
+        """
+        return []
+
     @property
     def keras(self):
         """The ``keras`` module, imported quietly on first use."""

@@ -191,3 +191,20 @@ def test_no_estimator_has_a_parameter_it_ignores(estimator):
     for name in params:
         # every parameter is read somewhere besides __init__'s own assignment
         assert source.count(f".{name}") > source.count(f"self.{name} = {name}"), name
+
+
+def test_a_param_grid_entry_that_would_be_ignored_is_refused():
+    X = np.random.default_rng(0).normal(size=(12, 8, 1))
+    y = np.arange(12) % 2
+    typo = AutoSeqClassifier(architectures=["gru"], param_grid={"gur": {"units": [4]}})
+    with pytest.raises(ValueError, match="param_grid names 'gur'.*it searches: gru"):
+        typo._make_task().param_grid(X, y)
+    fixed = AutoSeqClassifier(architectures=[get_architecture("gru", units=4)],
+                              param_grid={"gru": {"units": [8]}})
+    with pytest.raises(ValueError, match=r"param_grid\['gru'\] sets units.*GRU instance"):
+        fixed._make_task().param_grid(X, y)
+    # pipeline settings still apply to an instance
+    padded = AutoSeqClassifier(architectures=[get_architecture("gru", units=4)],
+                               param_grid={"gru": {"padder__padding": ["pre"]}})
+    entry = padded._make_task().param_grid(X, y)[-1]
+    assert entry["padder__padding"] == ["pre"]

@@ -118,7 +118,10 @@ class AutoSeqClassifier(ClassifierMixin, AutoSeqBase):
     param_grid : dict, optional
         ``{architecture name: {hyperparameter: [values]}}`` replacing those
         architectures' default search spaces. Keys with ``__`` (e.g.
-        ``"padder__padding"``) address pipeline steps directly.
+        ``"padder__padding"``) address pipeline steps directly (they apply to an
+        architecture given as an instance too). An entry that would be ignored
+        (an architecture not searched, a hyperparameter of an instance) raises
+        ValueError.
     cv : int, splitter or iterable, optional
         None: walk-forward CV (3 folds, 2 under 100 sequences).
     scoring : str or callable, optional

@@ -185,13 +185,15 @@ class Task:
         grid = []
         overrides = est.param_grid or {}
         variable_length = isinstance(X, list) and not self.is_text(X)
-        for name in self.architecture_names(X, y):
+        names = self.architecture_names(X, y)
+        check_overrides(overrides, names)
+        for name in names:
             arch = get_architecture(name)
             if isinstance(name, str):
                 space = dict(overrides.get(arch.name, arch.search_space))
                 arch = get_architecture(arch.name)
-            else:  # an instance: its hyperparameters are fixed, nothing to search
-                space = {}
+            else:  # an instance: its hyperparameters are fixed; pipeline settings still apply
+                space = {k: v for k, v in overrides.get(arch.name, {}).items() if "__" in k}
             unknown = {k for k in space if "__" not in k} - set(arch._get_param_names())
             if unknown:
                 raise ValueError(arch._unknown_message(unknown))
@@ -262,3 +264,22 @@ class Task:
 
     def finish(self, X, y) -> None:
         """Set the task's own fitted attributes on the estimator, after the refit."""
+
+
+def check_overrides(overrides: dict, names: list) -> None:
+    """Refuse ``param_grid`` entries that would be ignored: an architecture that is not
+    searched, or hyperparameters of one given as an instance (fixed)."""
+    searched = {get_architecture(n).name: n for n in names}
+    unknown = sorted(set(overrides) - set(searched))
+    if unknown:
+        raise ValueError(
+            f"param_grid names {', '.join(map(repr, unknown))}, which this search does not "
+            f"include; it searches: {', '.join(searched) or 'no architecture'}.")
+    for arch_name, given in overrides.items():
+        fixed = sorted(k for k in given if "__" not in k)
+        if fixed and not isinstance(searched[arch_name], str):
+            raise ValueError(
+                f"param_grid[{arch_name!r}] sets {', '.join(fixed)}, but architectures "
+                f"lists a {type(searched[arch_name]).__name__} instance, whose "
+                f"hyperparameters are fixed: name it {arch_name!r} to search them, or set "
+                "them on the instance.")

@@ -174,9 +174,12 @@ def _autoseq(series, budget="auto"):
         fc = AutoSeqForecaster(horizon=series["horizon"], season_length=series["season"],
                                time_budget=budget, random_state=0)
         fc.fit(series["train"])
+    # the winner's row: not always the first (the ensemble row, e.g. the statistical
+    # combination, may win on the origins it shares with a better-scored candidate)
     board = fc.leaderboard_
+    row = board[board["rank"] == fc.cv_results_["rank_test_score"][fc.best_index_]].iloc[0]
     return (np.asarray(fc.predict(), dtype=np.float64),
-            {"winner": str(board.loc[0, "architecture"]), "kind": str(board.loc[0, "kind"]),
+            {"winner": str(row["architecture"]), "kind": str(row["kind"]),
              "stopped_early": fc.stopped_early_})
 
 

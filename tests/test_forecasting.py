@@ -1,5 +1,7 @@
 """AutoSeqForecaster, its pipeline, baselines, intervals and backtests."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -330,6 +332,21 @@ def test_a_spent_time_budget_stops_before_the_network_rounds():
     deep = fc.leaderboard_[fc.leaderboard_["kind"] == "deep"]
     assert deep["mean_score"].isna().all()  # listed as not run, never trained
     assert deep["error"].str.startswith("not run: the time budget").all()
+
+
+def test_a_spent_budget_cuts_the_costly_free_candidates_and_keeps_the_naive_ones():
+    fc = AutoSeqForecaster(architectures=[], lookbacks=[6], time_budget=0.01, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fc.fit(seasonal_ar(60))
+    board = fc.leaderboard_
+    costly = board[board["architecture"].str.startswith(("linear", "AutoETS", "AutoTheta",
+                                                         "AutoARIMA"))]
+    assert len(costly) and costly["mean_score"].isna().all()
+    assert costly["error"].str.contains("time budget spent").all()
+    naive = board[board["architecture"].isin(["naive", "seasonal_naive", "drift"])]
+    assert len(naive) and naive["mean_score"].notna().all()
+    assert fc.predict().shape == (1,)
 
 
 def test_baselines_false_without_networks_is_refused():
@@ -664,3 +681,42 @@ def test_autoarima_drops_a_long_season_that_would_take_minutes_to_fit():
     short = StatisticalForecast("AutoARIMA", season_length=12).fit(W, targets)
     assert short.model_.season_length == 12
     assert long.predict(W).shape == (1, 10)
+
+
+# -- the statistical combination as the robust default -------------------------------------
+@pytest.fixture(scope="module")
+def short_fit():
+    pytest.importorskip("statsforecast")
+    rng = np.random.default_rng(7)
+    y = 100 + np.cumsum(rng.normal(0.5, 2.0, 30))  # 30 noisy yearly values
+    return y, AutoSeqForecaster(horizon=3, season_length=1, architectures=[],
+                                random_state=0).fit(y)
+
+
+def test_a_short_series_keeps_the_statistical_combination(short_fit):
+    y, fc = short_fit
+    assert fc.best_params_["model"].model == "Combination"
+    board = fc.leaderboard_
+    row = board[board["architecture"] == "Combination"]
+    assert len(row) == 1 and row["kind"].iloc[0] == "statistical"
+    # the drift scored better, on folds of 9 origins: 3 independent 3-step forecasts
+    assert fc.n_splits_ == 3 and len(fc.cv_predictions_) == 9 * 3
+    assert board["mean_score"].max() > row["mean_score"].iloc[0]
+    # its validation forecasts are the median of the three models' own
+    three = [fc.refit_candidate(_rank_of(board, n)).cv_predictions_["predicted"].to_numpy()
+             for n in ("AutoETS", "AutoTheta", "AutoARIMA")]
+    np.testing.assert_allclose(fc.cv_predictions_["predicted"], np.median(three, axis=0))
+    assert fc.predict().shape == (3,) and np.isfinite(fc.predict()).all()
+    assert len(fc.backtest(y).scores) == fc.n_splits_
+
+
+def test_a_better_candidate_on_enough_origins_beats_the_combination():
+    pytest.importorskip("statsforecast")
+    rng = np.random.default_rng(0)
+    # a weekly pattern the statistical models are not told about (season_length=1); the
+    # ridge on a 10-step window forecasts it, origin after origin
+    y = 50 + np.tile([0.0, 4, -3, 6, -5, 2, -4], 22) + rng.normal(0, 0.2, 154)
+    fc = AutoSeqForecaster(horizon=3, season_length=1, architectures=[],
+                           random_state=0).fit(y)
+    assert fc.best_params_.get("model").__class__.__name__ != "StatisticalForecast"
+    assert "Combination" not in set(fc.leaderboard_["architecture"])

@@ -25,15 +25,15 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-import pandas as pd
 from sklearn.base import clone
 from sklearn.metrics import get_scorer
-from sklearn.model_selection import ParameterGrid, check_cv
+from sklearn.model_selection import ParameterGrid
 
-from autoseq.automl.ensemble_step import select_ensemble
+from autoseq.automl.ensemble_step import EnsembleOutcome, select_ensemble
 from autoseq.automl.task import SEARCH_LEARNING_RATE, Task
 from autoseq.baselines.forecast import (
     COMBINATION,
+    COMBINED_MODELS,
     STATISTICAL_MODELS,
     STATSFORECAST_MISSING,
     DriftForecast,
@@ -49,7 +49,6 @@ from autoseq.model_selection.backtest import METRICS, forecast_errors, seasonal_
 from autoseq.model_selection.halving import HalvingSchedule
 from autoseq.model_selection.results import candidate_name, leaderboard
 from autoseq.model_selection.schedules import GridSchedule, StagedSchedule
-from autoseq.model_selection.splitters import WalkForwardSplit
 from autoseq.preprocessing.scaling import SequenceScaler
 from autoseq.preprocessing.windowing import (
     ForecastPipeline,
@@ -71,6 +70,9 @@ STATISTICAL_HISTORY = 1000
 LINEAR_ALPHAS = [0.1, 1.0]
 # the network that chooses the window, when it is searched
 REFERENCE_ARCHITECTURES = ("gru", "lstm")
+# the folds rank candidates against the statistical combination only with at least this
+# many independent validation forecasts (origins a horizon apart; robust_choice)
+MIN_INDEPENDENT_ORIGINS = 4
 
 
 
@@ -127,6 +129,19 @@ def best_per_family(results):
         if np.isfinite(score) and (name not in best or score > best[name][1]):
             best[name] = (i, score)
     return [i for i, _ in best.values()]
+
+
+def combination_members(results, oof):
+    """Rows of the combined statistical models on the raw series, or None unless each has
+    a validation forecast on every fold."""
+    rows = {}
+    for i, params in enumerate(results["params"]):
+        model = params.get("model")
+        if (isinstance(model, StatisticalForecast) and model.transform == "none"
+                and model.model in COMBINED_MODELS and oof is not None
+                and all(p is not None for p in oof[i])):
+            rows[model.model] = i
+    return [rows[n] for n in COMBINED_MODELS] if len(rows) == len(COMBINED_MODELS) else None
 
 
 def uses_exog(params):
@@ -229,30 +244,6 @@ def with_mase(board, results, oof, y_folds, scale):
     return board
 
 
-def refit_folds(estimator, samples, targets, folds):
-    """Fit a clone of ``estimator`` on each fold's training origins; forecast its validation."""
-    return [clone(estimator).fit(samples[train], targets[train]).predict(samples[test])
-            for train, test in folds]
-
-
-def prediction_frame(fold_origins, y_folds, per_fold, index):
-    """Validation forecasts as a long table, one row per forecast value."""
-    frames = []
-    for k, (origins, truth, pred) in enumerate(zip(fold_origins, y_folds, per_fold,
-                                                   strict=True)):
-        if pred is None:
-            continue
-        horizon = truth.shape[1]
-        frames.append(pd.DataFrame({
-            "fold": k,
-            "cutoff": np.repeat(np.asarray(index.labels(origins - 1), dtype=object), horizon),
-            "step": np.tile(np.arange(1, horizon + 1), len(origins)),
-            "time": np.asarray(index.labels(origins[:, None] + np.arange(horizon)),
-                               dtype=object).ravel(),
-            "actual": truth.ravel(), "predicted": pred.ravel()}))
-    return pd.concat(frames, ignore_index=True)
-
-
 def default_lookbacks(n: int, horizon: int, season_length: int | None) -> list[int]:
     """Default look-backs: short, one season and two seasons, or short and long.
 
@@ -261,7 +252,7 @@ def default_lookbacks(n: int, horizon: int, season_length: int | None) -> list[i
 
     Examples
     --------
-    >>> from autoseq.automl.forecaster import default_lookbacks
+    >>> from autoseq.automl.forecast_task import default_lookbacks
     >>> default_lookbacks(132, 12, 12), default_lookbacks(400, 1, None)
     ([6, 12, 24], [10, 30])
     """
@@ -306,6 +297,9 @@ class ForecastTask(Task):
     scale : float
         The MASE scale (in-sample error of the seasonal naive forecast).
     with_exog : bool
+    combination_oof : list of ndarray or None
+        The statistical combination's validation forecasts per fold, once
+        :meth:`robust_choice` made it the ensemble row.
     """
 
     name = "forecasting"
@@ -331,6 +325,7 @@ class ForecastTask(Task):
             history = max(history, min(len(target), STATISTICAL_HISTORY))
         self.design = Design(target, exog, self.searched_lookbacks, history, est.horizon)
         self.scale = seasonal_scale(target, season or 1)
+        self.combination_oof = None
 
     def architecture_entries(self):
         """The architectures' grid entries (with any window settings the user gave)."""
@@ -471,12 +466,61 @@ class ForecastTask(Task):
             if np.isfinite(honest):
                 outcome.single_score = honest
                 outcome.wins = len(outcome.params["members"]) >= 2 and outcome.score > honest
-        return outcome
+        return self.robust_choice(pipeline, results, oof, y_folds, y, scorer, best_single,
+                                  outcome)
+
+    def robust_choice(self, pipeline, results, oof, y_folds, y, scorer, best_single, outcome):
+        """The statistical combination unless the folds can rank, and rank the choice first.
+
+        The combination (:data:`COMBINATION`: the median of the forecasts of
+        AutoETS, AutoTheta and AutoARIMA, a robust default of forecasting
+        practice) is scored from those three candidates' validation forecasts,
+        without another fit. Validation origins less than a horizon apart
+        share target values, so the folds' ``n`` origins hold ``n / horizon``
+        independent forecasts; with fewer than ``MIN_INDEPENDENT_ORIGINS`` (a
+        short series, a long horizon) the folds cannot tell candidates apart
+        and the combination is the forecast. Otherwise the search's choice
+        (the ensemble when it won, else the best single candidate) stays if
+        its mean score beats the combination's on the origins both forecast.
+        When the combination wins it becomes the ensemble row, and the winner.
+        Needs the three models searched on the raw series, each scored on
+        every fold.
+        """
+        members = combination_members(results, oof)
+        if members is None or oof is None:
+            return outcome
+        score = self.prediction_score(scorer, y)
+        combined = [np.median([oof[i][k] for i in members], axis=0)
+                    for k in range(len(y_folds))]
+        if outcome is not None and outcome.wins:
+            challenger = split_folds(outcome.residuals, y_folds)
+        else:
+            challenger = oof[best_single]
+        done = [k for k, p in enumerate(challenger) if p is not None]
+        if not done:
+            return outcome
+        independent = sum(len(t) for t in y_folds) / self.estimator.horizon
+        if independent >= MIN_INDEPENDENT_ORIGINS and np.mean(
+                [score(challenger[k], y_folds[k]) - score(combined[k], y_folds[k])
+                 for k in done]) > 0:
+            return outcome
+        params = {**clone(results["params"][members[0]], safe=False),
+                  "model": StatisticalForecast(COMBINATION, season_length=self.season or 1)}
+        fold_scores = np.array([score(p, t) for p, t in zip(combined, y_folds, strict=True)])
+        self.combination_oof = combined
+        return EnsembleOutcome(
+            params, fold_scores, float(np.mean(fold_scores)),
+            float(np.mean(results["mean_test_score"][best_single])), wins=True,
+            estimator=clone(pipeline).set_params(**clone(params, safe=False)),
+            fit_time=float(sum(results["mean_fit_time"][i] for i in members)),
+            residuals=self.residuals(combined, y_folds))
 
     def all_oof(self, outcome):
         """Every row's validation forecasts per fold, the ensemble's row included."""
         oof = list(outcome.oof)
-        if outcome.ensemble is not None:
+        if self.combination_oof is not None:
+            oof.append(self.combination_oof)
+        elif outcome.ensemble is not None:
             oof.append(split_folds(outcome.ensemble.residuals, outcome.y_folds))
         return oof
 
@@ -499,27 +543,6 @@ def forecast_pipeline(estimator, deep=True):
         model = NaiveForecast()
     return ForecastPipeline([("transform", TargetTransform()), ("scaler", SequenceScaler()),
                              ("window", SlidingWindow()), ("model", model)])
-
-
-def walk_forward_folds(cv, horizon, n_samples, n, first_lookback):
-    """Walk-forward (train, test) index pairs over the origins, purged of overlap."""
-    H = horizon
-    cv = 3 if cv is None else cv
-    if isinstance(cv, (int, np.integer)) and not isinstance(cv, bool):
-        if cv < 2:
-            raise ValueError(f"cv must be at least 2 folds; got {cv}.")
-        test_size = max(1, n_samples // (2 * cv))
-        needed = cv * test_size + (H - 1) + 2
-        if n_samples < needed:
-            raise ValueError(
-                f"y has {n} observations: with the smallest look-back {first_lookback} "
-                f"and horizon {H} that leaves {n_samples} forecast origin(s), and "
-                f"{cv}-fold walk-forward validation needs at least {cv + H + 1} (a series "
-                f"of at least {first_lookback + 2 * H + cv}). Pass a longer series, shorter "
-                "lookbacks=[...], a smaller horizon or cv=2.")
-        cv = WalkForwardSplit(n_splits=int(cv), test_size=test_size, gap=H - 1)
-    splits = list(check_cv(cv).split(np.zeros((n_samples, 1))))
-    return [purge(train, test, H) for train, test in splits]
 
 
 def statistical_models(estimator):

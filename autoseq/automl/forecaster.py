@@ -15,7 +15,9 @@ import time
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 from sklearn.metrics import get_scorer
+from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted
 
 from autoseq.automl.base import AutoSeqBase, forget_fitted, search_and_refit
@@ -29,9 +31,7 @@ from autoseq.automl.forecast_task import (
     estimator_for,
     forecast_pipeline,
     has_network,
-    prediction_frame,
-    refit_folds,
-    walk_forward_folds,
+    purge,
 )
 from autoseq.automl.report import report_winner
 from autoseq.automl.series import check_series, index_of
@@ -44,6 +44,7 @@ from autoseq.model_selection.backtest import (
 )
 from autoseq.model_selection.budget import resolve_time_budget
 from autoseq.model_selection.results import describe
+from autoseq.model_selection.splitters import WalkForwardSplit
 from autoseq.preprocessing.windowing import as_series_array, check_positive_int, history_samples
 
 
@@ -82,9 +83,11 @@ class AutoSeqForecaster(AutoSeqBase):
        horizon step; recursive: a one-step model fed its own forecasts);
     4. every architecture's own search space on the chosen window.
 
-    Rounds 1 and 2 always run in full; ``time_budget`` bounds the network
-    rounds, which stop early enough to leave time for the final refit
-    (estimated from the fold fit times of the candidates that may win).
+    Rounds 1 and 2 run first: the naive forecasts always in full, the linear
+    and statistical models fold by fold until 85% of ``time_budget`` is spent
+    (a candidate cut there is listed with the reason); the budget then bounds
+    the network rounds, which stop early enough to leave time for the final
+    refit (estimated from the fold fit times of the candidates that may win).
 
     With ``ensemble=True`` a weighted average across families (the best
     candidate of each: networks, the ridge, the naive family, each
@@ -93,6 +96,16 @@ class AutoSeqForecaster(AutoSeqBase):
     ones, so its score is not flattered by its own selection; it becomes
     ``best_estimator_`` only when it beats, on those folds, the single
     candidate chosen the same way (the best on the folds before each).
+
+    A robust default then stands against that choice: the median of the
+    forecasts of AutoETS, AutoTheta and AutoARIMA ("Combination", scored from
+    their validation forecasts). When the folds hold fewer than four
+    independent validation forecasts (origins a horizon apart: a short series,
+    a long horizon) they cannot tell candidates apart and the combination, as
+    in the M3 and M4 competitions the safer forecast, takes the ensemble row
+    and becomes ``best_estimator_``; otherwise it does only if it scores better
+    than the search's choice on the folds both forecast
+    (``ForecastTask.robust_choice`` in :mod:`autoseq.automl.forecast_task`).
 
     Parameters
     ----------
@@ -119,8 +132,9 @@ class AutoSeqForecaster(AutoSeqBase):
         Epoch limit of each network fit (early stopping usually ends sooner).
     time_budget : "auto", float or None, default="auto"
         Seconds for the whole fit, final refit included; the baseline and
-        statistical rounds always run in full, the network rounds get what is
-        left. "auto": ``autoseq.model_selection.budget.default_time_budget`` of the series'
+        statistical rounds run first (a linear or statistical model starts no
+        fold after 85% of it), the network rounds get what is left. "auto":
+        ``autoseq.model_selection.budget.default_time_budget`` of the series'
         length (60 s for a series of up to a few thousand values). None: no
         limit.
     cv : int or splitter, optional
@@ -144,11 +158,11 @@ class AutoSeqForecaster(AutoSeqBase):
         The statistical models searched with the baselines: True for all of
         AutoETS, AutoTheta, AutoARIMA and AutoCES (when statsforecast is
         installed), False for none, or a list of those names and
-        "Combination" (the median of the four models' forecasts; the
-        ensemble step already combines the families, so it is not searched by
-        default).
+        "Combination" (the median of the forecasts of AutoETS, AutoTheta and
+        AutoARIMA; not searched as a candidate by default, see ``ensemble``).
     ensemble : bool, default=True
-        False builds no ensemble.
+        False builds no ensemble, and keeps the best candidate of the folds
+        (no statistical combination as the robust default).
 
     Attributes
     ----------
@@ -514,3 +528,48 @@ class AutoSeqForecaster(AutoSeqBase):
         tags = super().__sklearn_tags__()
         tags.non_deterministic = self.random_state is None
         return tags
+
+
+def refit_folds(estimator, samples, targets, folds):
+    """Fit a clone of ``estimator`` on each fold's training origins; forecast its validation."""
+    return [clone(estimator).fit(samples[train], targets[train]).predict(samples[test])
+            for train, test in folds]
+
+
+def prediction_frame(fold_origins, y_folds, per_fold, index):
+    """Validation forecasts as a long table, one row per forecast value."""
+    frames = []
+    for k, (origins, truth, pred) in enumerate(zip(fold_origins, y_folds, per_fold,
+                                                   strict=True)):
+        if pred is None:
+            continue
+        horizon = truth.shape[1]
+        frames.append(pd.DataFrame({
+            "fold": k,
+            "cutoff": np.repeat(np.asarray(index.labels(origins - 1), dtype=object), horizon),
+            "step": np.tile(np.arange(1, horizon + 1), len(origins)),
+            "time": np.asarray(index.labels(origins[:, None] + np.arange(horizon)),
+                               dtype=object).ravel(),
+            "actual": truth.ravel(), "predicted": pred.ravel()}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def walk_forward_folds(cv, horizon, n_samples, n, first_lookback):
+    """Walk-forward (train, test) index pairs over the origins, purged of overlap."""
+    H = horizon
+    cv = 3 if cv is None else cv
+    if isinstance(cv, (int, np.integer)) and not isinstance(cv, bool):
+        if cv < 2:
+            raise ValueError(f"cv must be at least 2 folds; got {cv}.")
+        test_size = max(1, n_samples // (2 * cv))
+        needed = cv * test_size + (H - 1) + 2
+        if n_samples < needed:
+            raise ValueError(
+                f"y has {n} observations: with the smallest look-back {first_lookback} "
+                f"and horizon {H} that leaves {n_samples} forecast origin(s), and "
+                f"{cv}-fold walk-forward validation needs at least {cv + H + 1} (a series "
+                f"of at least {first_lookback + 2 * H + cv}). Pass a longer series, shorter "
+                "lookbacks=[...], a smaller horizon or cv=2.")
+        cv = WalkForwardSplit(n_splits=int(cv), test_size=test_size, gap=H - 1)
+    splits = list(check_cv(cv).split(np.zeros((n_samples, 1))))
+    return [purge(train, test, H) for train, test in splits]

@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
+from autoseq.estimators.deadline import check_search_deadline
 from autoseq.preprocessing.windowing import as_samples, check_positive_int, last_observed
 
 # an autocorrelation peak must reach this, and rise this far above the trough before it
@@ -24,8 +25,10 @@ SEASON_MIN_PROMINENCE = 0.2
 SEASONAL_TRENDS = ("none", "growth", "drift")
 # statsforecast's automatic models, by the name autoseq shows on the leaderboard
 STATISTICAL_MODELS = ("AutoETS", "AutoTheta", "AutoARIMA", "AutoCES")
-# the median of their forecasts (as SCUM, Petropoulos & Svetunkov 2020): a model= value too
+# the median of these three models' forecasts (a true median: an odd number of them; as
+# SCUM, Petropoulos & Svetunkov 2020, and the M3/M4 combinations): a model= value too
 COMBINATION = "Combination"
+COMBINED_MODELS = ("AutoETS", "AutoTheta", "AutoARIMA")
 STATISTICAL_TRANSFORMS = ("none", "log")
 STATSFORECAST_MISSING = (
     "statsforecast is not installed, so the statistical candidates (AutoETS, AutoTheta, "
@@ -244,6 +247,7 @@ class LinearForecast(_WindowBaseline):
     def _learn(self, W, y):
         from sklearn.linear_model import Ridge
 
+        check_search_deadline(self)
         if not (isinstance(self.alpha, (int, float)) and self.alpha >= 0):
             raise ValueError(f"alpha must be a number >= 0; got {self.alpha!r}.")
         self.n_steps_ = W.shape[1]
@@ -297,9 +301,10 @@ class StatisticalForecast(_WindowBaseline):
     Parameters
     ----------
     model : {"AutoETS", "AutoTheta", "AutoARIMA", "AutoCES", "Combination"}, default="AutoETS"
-        "Combination" fits all four and forecasts the median of their
-        forecasts, a robust combination in the spirit of SCUM (Petropoulos and
-        Svetunkov, 2020, M4 competition).
+        "Combination" fits AutoETS, AutoTheta and AutoARIMA
+        (``COMBINED_MODELS``) and forecasts the median of their forecasts, a
+        robust combination in the spirit of SCUM (Petropoulos and Svetunkov,
+        2020, M4 competition); three, so that the median is one of them.
     season_length : int, default=1
         Steps per season; 1 for none. Shortened to 1 when the training series
         holds fewer than two seasons, and for AutoARIMA above
@@ -314,7 +319,7 @@ class StatisticalForecast(_WindowBaseline):
     Attributes
     ----------
     model_ : statsforecast model or list of them
-        The fitted model (the four models of "Combination").
+        The fitted model (the three models of "Combination").
     n_train_ : int
         Length of the series it was fitted on.
 
@@ -340,6 +345,7 @@ class StatisticalForecast(_WindowBaseline):
         return self.model if self.transform == "none" else f"{self.model}(log)"
 
     def _learn(self, W, y):
+        check_search_deadline(self)
         if self.model not in (*STATISTICAL_MODELS, COMBINATION):
             raise ValueError(f"model must be one of {(*STATISTICAL_MODELS, COMBINATION)}; got "
                              f"{self.model!r}.")
@@ -353,7 +359,7 @@ class StatisticalForecast(_WindowBaseline):
         values = self._forward_values(series)
         if len(values) < 2 * season + 1:
             season = 1
-        names = STATISTICAL_MODELS if self.model == COMBINATION else [self.model]
+        names = COMBINED_MODELS if self.model == COMBINATION else [self.model]
         fitted = [_statsforecast_model(
             name, 1 if name == "AutoARIMA" and season > MAX_ARIMA_SEASON else season).fit(values)
             for name in names]

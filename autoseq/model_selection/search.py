@@ -392,6 +392,9 @@ def _error_text(message: str) -> str:
                     tail = tail[:t]
                     break
             # the exception's own line, not the framework's lines after it
-            raised = [ln for ln in tail if re.match(r"^[\w.]*(Error|Exception|Interrupt)\b", ln)]
-            return prefix + (raised[-1] if raised else tail[-1] if tail else line)
+            raised = [ln for ln in tail
+                      if re.match(r"^[\w.]*(Error|Exception|Interrupt|TimeBudgetSpent)\b", ln)]
+            text = raised[-1] if raised else tail[-1] if tail else line
+            # a fold the budget did not start: say so, without the exception's path
+            return prefix + text.split("TimeBudgetSpent: ", 1)[-1]
     return prefix + (lines[-1] if lines else message)

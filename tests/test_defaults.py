@@ -366,3 +366,16 @@ def test_training_ends_early_enough_for_the_work_after_the_refit():
     assert abs(end - (time.time() + 100.0 * (1 - FINISH_MARGIN) - 10.0)) < 0.5
     assert FINISH_MARGIN > 0
     assert training_end(started, None) is None
+
+
+def test_a_network_fold_does_not_start_after_its_deadline():
+    from autoseq.estimators.deadline import TimeBudgetSpent, deadline_callback
+
+    X, y = _separable()
+    late = SeqClassifier(get_architecture("gru", units=2), epochs=1, random_state=0,
+                         callbacks=[deadline_callback(time.time() - 1)])
+    with pytest.raises(TimeBudgetSpent, match="did not start this fold"):
+        late.fit(X, y)
+    # a refit carries no deadline callback of its own: it is never refused
+    with training_deadline(time.time() - 1):
+        SeqClassifier(get_architecture("gru", units=2), epochs=1, random_state=0).fit(X, y)

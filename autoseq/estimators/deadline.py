@@ -37,6 +37,8 @@ def deadline_callback(deadline: float):
     class Deadline(keras().callbacks.Callback):
         """Stop training once the time budget is spent."""
 
+        is_autoseq_deadline = True
+
         def __init__(self, deadline):
             super().__init__()
             self.deadline = deadline
@@ -63,6 +65,24 @@ def training_deadline(deadline: float | None):
         A ``time.time()`` value; None sets no deadline.
     """
     return _holding(_deadline, deadline)
+
+
+def check_callback_deadlines(callbacks, model) -> None:
+    """Raise :class:`TimeBudgetSpent` when one of ``callbacks`` is a
+    :func:`deadline_callback` whose deadline has passed: a search's fold that would
+    start after it would only build and compile a network, then stop.
+
+    Parameters
+    ----------
+    callbacks : list of keras.callbacks.Callback or None
+    model : estimator
+        The model about to fit (named in the message).
+    """
+    now = time.time()
+    for callback in callbacks or []:
+        if getattr(callback, "is_autoseq_deadline", False) and now > callback.deadline:
+            raise TimeBudgetSpent(f"time budget spent: {type(model).__name__} did not start "
+                                  "this fold")
 
 
 def current_deadline() -> float | None:

@@ -28,7 +28,7 @@ from autoseq._backend import custom_gradients_owned_by
 from autoseq._backend import keras as _keras
 from autoseq._backend import tensorflow as _tensorflow
 from autoseq._compat import keras_seeds_from
-from autoseq.estimators.deadline import active_deadline_callbacks
+from autoseq.estimators.deadline import active_deadline_callbacks, check_callback_deadlines
 from autoseq.networks.build import build_model
 from autoseq.preprocessing.padding import pad_sequences
 from autoseq.preprocessing.targets import (
@@ -269,6 +269,8 @@ class SequenceEstimatorMixin:
         return tf.function(lambda x: model(x, training=False), input_signature=[spec])
 
     def _initialize(self, X, y=None):
+        # a fold that would start after its deadline would only build and compile a network
+        check_callback_deadlines(self.callbacks, self)
         self._forward_fn = None
         return super()._initialize(X, y)
 

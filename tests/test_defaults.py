@@ -51,9 +51,10 @@ def test_a_bad_time_budget_is_refused_naming_what_is_accepted(value):
 
 
 def test_every_autoseq_estimator_defaults_to_the_bounded_cost_aware_search():
-    from autoseq import AutoSeqGenerator
+    from autoseq import AutoSeqAnomalyDetector, AutoSeqForecaster, AutoSeqGenerator
 
-    for estimator in (AutoSeqClassifier(), AutoSeqRegressor(), AutoSeqGenerator()):
+    for estimator in (AutoSeqClassifier(), AutoSeqRegressor(), AutoSeqGenerator(),
+                      AutoSeqForecaster(), AutoSeqAnomalyDetector()):
         params = estimator.get_params()
         assert (params["time_budget"], params["search"], params["verbose"]) == (
             "auto", "auto", None), type(estimator).__name__

@@ -315,7 +315,10 @@ class AutoSeqAnomalyDetector(OutlierMixin, AutoSeqBase):
         "baseline" on the leaderboard, searched first).
     n_jobs : int, optional
     random_state : int, optional
-    verbose : int, default=0
+    verbose : int, optional
+        None (default): a progress bar while searching when standard error is
+        a terminal, nothing otherwise. 0: nothing. 1 and more: as in
+        :class:`~autoseq.AutoSeqClassifier`.
     window_length : int or list of int, optional
         Window lengths searched on a stream; None: half the stream's dominant
         period and the period (see :func:`default_window_lengths`), the
@@ -366,7 +369,7 @@ class AutoSeqAnomalyDetector(OutlierMixin, AutoSeqBase):
 
     def __init__(self, *, architectures=None, param_grid=None, cv=None, scoring=None,
                  search="auto", max_epochs=80, time_budget="auto", baselines=True, n_jobs=None,
-                 random_state=None, verbose=0, window_length=None, bottleneck=8,
+                 random_state=None, verbose=None, window_length=None, bottleneck=8,
                  aggregate="mean", contamination="auto"):
         self.architectures = architectures
         self.param_grid = param_grid

@@ -376,17 +376,17 @@ class ForecastTask(Task):
                 for t in (["none", "log"] if self.positive and name != COMBINATION
                           else ["none"])]
 
-    def candidates(self, deep):
+    def candidates(self):
         """Every candidate of ``search="grid"``: the baselines and statistical models, and
         each architecture's space on every window setting."""
         free = self.baseline_grid() if self.estimator.baselines else []
         if self.statistical:
             free += self.statistical_grid()
         window = {k: list(v) for k, v in self.window_grid().items()}
-        networks = [c for entry in deep for c in ParameterGrid({**window, **entry})]
+        networks = [c for entry in self.deep for c in ParameterGrid({**window, **entry})]
         return free + networks
 
-    def schedule(self, deep):
+    def schedule(self):
         """``(kind, schedule)``: the stages by default, else grid or halving over
         :meth:`candidates`."""
         kind = self.estimator.search
@@ -394,9 +394,9 @@ class ForecastTask(Task):
             return kind, GridSchedule()
         if kind == "halving":
             return kind, HalvingSchedule()
-        return "staged", StagedSchedule(self.stages(deep))
+        return "staged", StagedSchedule(self.stages())
 
-    def stages(self, deep):
+    def stages(self):
         """Baselines and statistical models in full; then, within the time budget, the
         window, one setting at a time; then every architecture."""
         stages = []
@@ -404,7 +404,7 @@ class ForecastTask(Task):
             stages.append(_fixed(self.baseline_grid()))
         if self.statistical:
             stages.append(_fixed(self.statistical_grid()))
-        reference = reference_entry(deep, self.window_grid())
+        reference = reference_entry(self.deep, self.window_grid())
         if reference is None:
             return stages
         start = {k: v[0] for k, v in reference.items()}
@@ -421,7 +421,7 @@ class ForecastTask(Task):
             stages.append(lambda history, key=key: [
                 c for c in ({**current(history), key: v} for v in reference[key])
                 if c not in seen(history)])
-        stages.append(lambda history: [c for c in expand(deep, current(history))
+        stages.append(lambda history: [c for c in expand(self.deep, current(history))
                                        if c not in seen(history)])
         return stages
 

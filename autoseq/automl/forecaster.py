@@ -251,17 +251,17 @@ class AutoSeqForecaster(AutoSeqBase):
         target, exog = check_series(y, X)
         index = index_of(y)
         task = ForecastTask(self, target, exog)
-        design, deep, searched = task.design, task.deep, task.searched_lookbacks
+        design, searched = task.design, task.searched_lookbacks
         folds = walk_forward_folds(self.cv, self.horizon, len(design.origins), len(target),
                                    searched[0])
         scorer = ForecastScorer(self.scoring or "mase", task.scale)
-        search_kind, schedule = task.schedule(deep)
+        search_kind, schedule = task.schedule()
         budget = resolve_time_budget(self.time_budget,
                                      target.size + (0 if exog is None else exog.size))
-        grid = task.candidates(deep) if search_kind != "staged" else [{}]
+        grid = task.candidates() if search_kind != "staged" else [{}]
         outcome = search_and_refit(
             self, task, X=design.samples, y=design.targets,
-            pipeline=task.forecast_pipeline(deep=bool(deep)),
+            pipeline=task.forecast_pipeline(deep=bool(task.deep)),
             grid=[{k: [v] for k, v in c.items()} for c in grid], splits=folds, scorer=scorer,
             schedule=schedule, batch_size="auto" if search_kind == "halving" else 1,
             started=started, budget=budget)

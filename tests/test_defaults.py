@@ -117,16 +117,23 @@ def test_a_costly_closed_form_candidate_starts_no_fold_once_the_search_share_is_
         return fit(self, X, y, sample_weight)
 
     monkeypatch.setattr(RocketRidgeClassifier, "fit", slow_fit)
-    clf = AutoSeqClassifier(architectures=[], cv=4, time_budget=1.0, ensemble=False,
+    clf = AutoSeqClassifier(architectures=[], cv=4, time_budget=2.0, ensemble=False,
                             random_state=0).fit(X, y)
     board = clf.leaderboard_.set_index("architecture")
-    # 0.85 s of the budget is the search's: rocket_ridge's later folds do not start
-    assert 2 <= len(started) - 1 < 4  # (the last call: the refit of a winner, if any)
-    assert "time budget spent" in board.loc["rocket_ridge", "error"]
-    assert np.isnan(board.loc["rocket_ridge", "mean_score"])
-    # the trivial baseline always gets its score, and wins what is left
-    assert np.isfinite(board.loc["majority", "mean_score"])
-    assert type(clf.best_estimator_.named_steps["model"]).__name__ == "MajorityClassifier"
+    # 1.7 s of the budget is the search's: the first fold starts, the fourth cannot (each
+    # fold takes over 0.6 s); each attempt is recorded, a refused one too, then the refit
+    *attempts, _refit = started
+    assert len(attempts) == 4
+    rocket = board.loc["rocket_ridge"]
+    assert "time budget spent" in rocket["error"]
+    scored = np.isfinite([clf.cv_results_[f"split{k}_test_score"][0] for k in range(4)])
+    assert scored[0] and not scored[3]
+    # it is scored on the folds it finished, which the leaderboard names, and still wins
+    assert rocket["folds"] == (f"1-{scored.sum()}" if scored.sum() > 1 else "1")
+    assert rocket["mean_score"] == 1.0
+    assert type(clf.best_estimator_.named_steps["model"]).__name__ == "RocketRidgeClassifier"
+    # the trivial baseline always gets its score on every fold
+    assert board.loc["majority", "folds"] == "1-4"
 
 
 def test_the_search_deadline_never_stops_a_refit():
@@ -228,6 +235,30 @@ def test_no_candidate_starts_when_the_leaders_refit_would_not_fit_in_the_budget(
     assert search._stop_reason(31.0, 0.9, 0.0) == "time_budget"
     assert CandidateSearch(None, {})._stop_reason(10**6, 0.9, reserve, cost) is None
     assert search._candidate_cost(_results([1.0], [0.5], [{"model": "m"}])) is None
+
+
+def test_a_first_network_starts_only_if_its_setup_fits_in_what_is_left(monkeypatch):
+    from collections import deque
+
+    from autoseq.estimators import deadline
+
+    monkeypatch.setattr(deadline, "_setups_seen", deque(maxlen=32))
+    search = CandidateSearch(None, {}, time_budget=10)
+    # nothing measured yet: the prior of the slowest built-in's first fold
+    assert deadline.network_setup_seconds() >= deadline.NETWORK_SETUP_SECONDS
+    assert search._stop_reason(1.0, 0.9, 0.0) == "time_budget"  # half is left, not 10 s
+    assert CandidateSearch(None, {}, time_budget=60)._stop_reason(1.0, 0.9, 0.0) is None
+    # a network fitted in this process teaches what its fold costs before it can stop
+    X, y = _separable()
+    SeqClassifier(get_architecture("gru", units=2), epochs=1, random_state=0).fit(X, y)
+    assert len(deadline._setups_seen) == 1
+    measured = deadline._setups_seen[0]
+    assert 0 < measured < deadline.NETWORK_SETUP_SECONDS
+    assert deadline.network_setup_seconds() == pytest.approx(measured)
+    assert search._stop_reason(1.0, 0.9, 0.0) is None
+    # the slowest fold seen is the floor
+    deadline.record_network_setup(9.5)
+    assert search._stop_reason(1.0, 0.9, 0.0) == "time_budget"
 
 
 class DeadlineSpy(TinyPool):

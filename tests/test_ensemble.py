@@ -291,7 +291,7 @@ class CheapClassifier(AutoSeqClassifier):
 
 def test_ensemble_that_beats_every_candidate_becomes_the_best_estimator(tmp_path, capsys):
     X, y = _two_channel_data()
-    reg = CheapRegressor(verbose=1, random_state=0).fit(X, y)
+    reg = CheapRegressor(cv="walk_forward", verbose=1, random_state=0).fit(X, y)
     board = reg.leaderboard_
     assert board["kind"].iloc[0] == "ensemble" and board["rank"].iloc[0] == 1
     assert board["params"].iloc[0]["members"] == ["ChannelRegressor", "ChannelRegressor"]

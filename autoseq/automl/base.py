@@ -32,7 +32,6 @@ from autoseq.model_selection.budget import (
 from autoseq.model_selection.progress import SearchProgress
 from autoseq.model_selection.results import (
     append_row,
-    best_row,
     describe,
     out_of_fold,
     search_results,
@@ -105,7 +104,7 @@ def search_and_refit(estimator, task, *, X, y, pipeline, grid, splits, scorer, s
         raise SearchFailedError(f"No candidate of the search got a score:\n{errors}")
     y_folds = [None if y is None else y[test] for _, test in splits]
     oof = out_of_fold(search, len(results["params"]), splits, lambda kept: task.oof_array(kept, y))
-    best_single = best_row(results)
+    best_single = task.select_best(results)
     winner, ensemble, ensemble_index = best_single, None, None
     if getattr(estimator, "ensemble", False):
         ensemble = task.select_ensemble(pipeline, results, oof, y_folds, y, scorer, best_single)
@@ -243,6 +242,8 @@ class AutoSeqBase(BaseEstimator):
         self.best_score_ = float(results["mean_test_score"][winner])
         self.cv_results_ = results
         self.leaderboard_ = task.leaderboard(results, outcome)
+        self.cv_scheme_ = task.cv_scheme
+        self.leaderboard_.attrs["cv"] = task.cv_scheme
         self.search_time_ = outcome.search_time
         self.refit_time_ = outcome.refit_time
         ensemble = outcome.ensemble

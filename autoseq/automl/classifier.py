@@ -22,6 +22,7 @@ class ClassificationTask(Task):
     best_possible_score = 1.0  # accuracy, F1 and per-step accuracy alike
     oof_method = "predict_proba"
     label_mode = "single"
+    independent_samples = True
 
     def check_input(self, X, y):
         from sklearn.utils.multiclass import check_classification_targets
@@ -100,9 +101,11 @@ class AutoSeqClassifier(ClassifierMixin, AutoSeqBase):
     ``scaler -> padder -> model`` (``tokenizer -> model`` for text); every step
     that learns from data is fitted inside each fold. Cheap baselines compete as
     ordinary candidates, and an ensemble of the best candidates is built from
-    their out-of-fold probabilities. The default CV is walk-forward (sequences
-    in time order); when its training folds would miss a class, stratified
-    folds are used with a warning.
+    their out-of-fold probabilities. The default CV treats the sequences as
+    independent samples (stratified folds, repeated on tiny data) unless they
+    are indexed by time or ``cv="walk_forward"`` says they are in time order;
+    the winner is the cheapest candidate within one standard error of the best
+    mean score.
 
     ``y`` may be 1-D (one label per sequence), a 2-D 0/1 indicator matrix
     (multi-label: one sigmoid output per label, ``predict`` returns the
@@ -122,8 +125,17 @@ class AutoSeqClassifier(ClassifierMixin, AutoSeqBase):
         architecture given as an instance too). An entry that would be ignored
         (an architecture not searched, a hyperparameter of an instance) raises
         ValueError.
-    cv : int, splitter or iterable, optional
-        None: walk-forward CV (3 folds, 2 under 100 sequences).
+    cv : None, "walk_forward", "shuffled", int, splitter or iterable, optional
+        None: walk-forward folds when ``X`` is indexed by time (a pandas
+        DatetimeIndex or PeriodIndex on the rows, or pandas sequences indexed by
+        time whose starts increase), else "shuffled". "walk_forward": 3 folds
+        (2 under 100 sequences), each validating on the sequences after its
+        training part; when one would train without a class, stratified
+        folds with a warning. "shuffled": stratified 5-fold under 100
+        sequences (no more folds than the smallest class has sequences), drawn
+        twice under 50, 3-fold from 100, seeded by ``random_state``. An int or
+        splitter goes to scikit-learn's ``check_cv``. ``cv_scheme_`` and the
+        leaderboard's last line name the folds used.
     scoring : str or callable, optional
         One metric. Default "accuracy"; for multi-label ``y`` sample-averaged
         F1 (``"f1_samples"``, counting a sequence without labels that is
@@ -201,8 +213,14 @@ class AutoSeqClassifier(ClassifierMixin, AutoSeqBase):
         The winner's parameters; for the ensemble ``{"members": [params...],
         "weights": [...]}``.
     best_index_ : int
-        The winner's row in ``cv_results_``.
+        The winner's row in ``cv_results_``: the ensemble when it won, else the
+        cheapest single candidate (least mean fit time) whose mean score is within
+        one standard error of the best mean (a model that ignores the sequences,
+        like ``majority``, only by the best mean).
     best_score_ : float
+    cv_scheme_ : str
+        The folds the scores come from, e.g. "stratified 5-fold, 2 repeats
+        (independent sequences)".
     cv_results_ : dict
         GridSearchCV's results plus an ``error`` entry per candidate; failed
         candidates appear with NaN scores, the ensemble (if any) as the last

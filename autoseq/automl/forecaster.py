@@ -254,6 +254,8 @@ class AutoSeqForecaster(AutoSeqBase):
         design, searched = task.design, task.searched_lookbacks
         folds = walk_forward_folds(self.cv, self.horizon, len(design.origins), len(target),
                                    searched[0])
+        task.cv_scheme = (f"walk-forward, {len(folds)} folds of {self.horizon}-step "
+                          "forecasts")
         scorer = ForecastScorer(self.scoring or "mase", task.scale)
         search_kind, schedule = task.schedule()
         budget = resolve_time_budget(self.time_budget,

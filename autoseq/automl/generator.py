@@ -39,6 +39,7 @@ class NextTokenTask(ClassificationTask):
     """
 
     name = "generation"
+    independent_samples = False  # windows of one text
 
     def __init__(self, estimator, lookbacks):
         super().__init__(estimator)

@@ -17,6 +17,7 @@ class RegressionTask(Task):
     """One number, or a vector of numbers, per sequence."""
 
     name = "regression"
+    independent_samples = True
 
     def default_scoring(self):
         return "neg_root_mean_squared_error"
@@ -61,7 +62,8 @@ class AutoSeqRegressor(RegressorMixin, AutoSeqBase):
     ``"neg_root_mean_squared_error"`` (higher is better). The trivial baseline
     is the training mean (``mean``), and the default search of up to 4,000
     sequences tries :class:`~autoseq.RocketRidgeRegressor` (``rocket_ridge``);
-    the ensemble averages values.
+    the ensemble averages values. Its default folds are shuffled k-fold where the
+    classifier's are stratified (``cv_scheme_`` names them).
     :meth:`predict_interval` gives split-conformal intervals from the
     out-of-fold residuals of the winner.
 

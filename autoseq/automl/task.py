@@ -23,9 +23,20 @@ from autoseq import validation
 from autoseq.automl.ensemble_step import select_ensemble
 from autoseq.estimators.ensemble import prediction_scorer
 from autoseq.model_selection.halving import HalvingSchedule
-from autoseq.model_selection.results import is_trained, leaderboard
+from autoseq.model_selection.results import (
+    best_row,
+    is_trained,
+    leaderboard,
+    one_standard_error_row,
+)
 from autoseq.model_selection.schedules import GridSchedule
-from autoseq.model_selection.splitters import resolve_cv
+from autoseq.model_selection.splitters import (
+    check_cv_param,
+    describe_cv,
+    has_time_order,
+    resolve_cv,
+    split_quietly,
+)
 from autoseq.preprocessing.padding import SequencePadder
 from autoseq.preprocessing.scaling import SequenceScaler
 from autoseq.registry import get_architecture, list_architectures
@@ -61,15 +72,28 @@ class Task:
         candidate reaches it in the default search).
     oof_method : str
         What each fold keeps for the ensemble and the intervals.
+    independent_samples : bool
+        Whether the sequences of a collection may be independent samples (folds
+        are then stratified or shuffled unless a time order is declared or found),
+        and the winner is the cheapest candidate within one standard error of the
+        best mean score. False: windows of one series, walk-forward folds, the best
+        mean wins.
+    time_ordered : bool
+        Whether ``X`` carried a time index (set by :meth:`check_input`).
+    cv_scheme : str
+        The folds' name (set by :meth:`folds`).
     """
 
     name = "classification"
     accepts_text = False
     best_possible_score = None
     oof_method = "predict"
+    independent_samples = False
 
     def __init__(self, estimator):
         self.estimator = estimator
+        self.time_ordered = False
+        self.cv_scheme = None
 
     # -- the data -----------------------------------------------------------------------
     def is_text(self, X) -> bool:
@@ -77,6 +101,7 @@ class Task:
 
     def check_input(self, X, y):
         """Validated ``(X, y)``: X as the search reads it, y one target per sequence."""
+        self.time_ordered = has_time_order(X)
         X = [str(x) for x in X] if self.is_text(X) else validation.check_sequences(X)
         return X, validation.check_target(y, len(X))
 
@@ -91,11 +116,25 @@ class Task:
 
     def folds(self, X, y) -> list:
         """The fixed (train, test) folds: the ensemble and the intervals need to know which
-        rows each fold scored."""
+        rows each fold scored. Named in :attr:`cv_scheme`."""
         est = self.estimator
+        check_cv_param(est.cv, independent=self.independent_samples, owner=type(est).__name__)
         cv = resolve_cv(est.cv, y, classifier=self.name == "classification" and np.ndim(y) == 1,
-                        n_samples=len(X), random_state=est.random_state)
-        return list(cv.split(X, y))
+                        n_samples=len(X), random_state=est.random_state,
+                        independent=self.independent_samples and not self.time_ordered)
+        self.cv_scheme = describe_cv(cv)
+        if est.cv is None and self.independent_samples:
+            self.cv_scheme += (" (sequences indexed by time)" if self.time_ordered
+                               else " (independent sequences)")
+        return split_quietly(cv, X, y)
+
+    def select_best(self, results) -> int:
+        """The search's winner among the single candidates: for independent samples the
+        cheapest within one standard error of the best mean
+        (:func:`~autoseq.model_selection.results.one_standard_error_row`), else the best
+        mean."""
+        return one_standard_error_row(results) if self.independent_samples else best_row(
+            results)
 
     def input_kind(self, X) -> str:
         return "tokens" if self.is_text(X) else "numeric"
@@ -210,8 +249,8 @@ class Task:
                           and len(est.architectures) == 0)
         closed_form = (self.closed_form_models(X, y) if est.baselines and (
             est.architectures is None or only_baselines) else [])
-        # listed first because they run first and a tie in CV score goes to the first
-        # candidate: on equal evidence, the model that fits in seconds
+        # listed first because they run first (and, where the best mean wins, a tie goes
+        # to the first candidate: on equal evidence, the model that fits in seconds)
         first = [{"model": closed_form}] if closed_form else []
         if est.architectures is None:  # the default search: most value per second first
             grid.sort(key=lambda entry: entry["model__architecture"][0].priority)

@@ -56,6 +56,8 @@ class MajorityClassifier(ClassifierMixin, BaseEstimator):
 
     # how the AutoSeq leaderboard names this candidate
     leaderboard_name_ = "majority"
+    # a floor to beat: the search's one-standard-error rule never prefers it
+    ignores_sequences = True
 
     def __init__(self, label_mode="auto"):
         self.label_mode = label_mode
@@ -112,6 +114,13 @@ class MajorityClassifier(ClassifierMixin, BaseEstimator):
         tags.target_tags.multi_output = True
         tags.no_validation = True
         return tags
+
+
+def ignores_sequences(model) -> bool:
+    """Whether ``model`` predicts from the training targets alone (the majority class, the
+    mean): a reference to beat, never preferred for being cheap."""
+    return bool(getattr(model, "ignores_sequences", False)) or isinstance(
+        model, (DummyClassifier, DummyRegressor))
 
 
 def numeric_baselines(task: str, label_mode: str = "single") -> list:

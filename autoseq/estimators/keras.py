@@ -17,6 +17,7 @@ models and today's scikit-learn need on top:
 from __future__ import annotations
 
 import contextlib
+import time
 from collections import defaultdict
 
 import numpy as np
@@ -28,7 +29,11 @@ from autoseq._backend import custom_gradients_owned_by
 from autoseq._backend import keras as _keras
 from autoseq._backend import tensorflow as _tensorflow
 from autoseq._compat import keras_seeds_from
-from autoseq.estimators.deadline import active_deadline_callbacks, check_callback_deadlines
+from autoseq.estimators.deadline import (
+    active_deadline_callbacks,
+    check_callback_deadlines,
+    setup_clock,
+)
 from autoseq.networks.build import build_model
 from autoseq.preprocessing.padding import pad_sequences
 from autoseq.preprocessing.targets import (
@@ -225,6 +230,9 @@ class SequenceEstimatorMixin:
                                             patience=self.patience))
         callbacks.extend(self.callbacks or [])
         callbacks.extend(active_deadline_callbacks())  # a budgeted refit stops in time
+        if getattr(self, "_setup_started", None) is not None:  # a fresh network, not a warm start
+            callbacks.append(setup_clock(self._setup_started))
+            self._setup_started = None
         fit_args = dict(
             x=X, y=y, sample_weight=sample_weight,
             batch_size=_balanced_batch_size(
@@ -271,6 +279,7 @@ class SequenceEstimatorMixin:
     def _initialize(self, X, y=None):
         # a fold that would start after its deadline would only build and compile a network
         check_callback_deadlines(self.callbacks, self)
+        self._setup_started = time.monotonic()
         self._forward_fn = None
         return super()._initialize(X, y)
 

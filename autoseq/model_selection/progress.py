@@ -371,7 +371,12 @@ class Leaderboard(pd.DataFrame):
             return super().__repr__()
         import shutil
 
-        return self._fit_to_width(shown, shutil.get_terminal_size().columns)
+        return self._fit_to_width(shown, shutil.get_terminal_size().columns) + self._footer()
+
+    def _footer(self) -> str:
+        """The folds behind the scores (``attrs["cv"]``, set by the search), as a last line."""
+        cv = self.attrs.get("cv")
+        return f"\ncv: {cv}" if cv else ""
 
     @classmethod
     def _fit_to_width(cls, shown: pd.DataFrame, width: int) -> str:

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 
 from autoseq.baselines.numeric import candidate_name as model_name
+from autoseq.baselines.numeric import ignores_sequences
+from autoseq.estimators.deadline import BUDGET_CUT
 from autoseq.model_selection.progress import NOT_RUN_PREFIX, Leaderboard
 
 # the leaderboard's error text for the candidates a search stopped before
@@ -72,14 +74,62 @@ def best_row(results, score_key: str = "mean_test_score") -> int:
     and the candidates without epochs may win: an early round's score comes
     from fewer epochs.
     """
+    scores = np.where(_eligible(results, score_key),
+                      np.asarray(results[score_key], dtype=float), -np.inf)
+    if np.isfinite(scores).any():
+        return int(np.argmax(scores))
     scores = np.asarray(results[score_key], dtype=float)
+    return int(np.argmax(np.where(np.isfinite(scores), scores, -np.inf)))
+
+
+def one_standard_error_row(results, score_key: str = "mean_test_score") -> int:
+    """The cheapest candidate whose mean score lies within one standard error of the best.
+
+    On a few small folds the best mean is partly luck: a network that scores
+    0.97 +- 0.03 against 0.96 +- 0.02 for a model fitted in a second has not
+    shown it is better. Breiman's one-standard-error rule: among the rows
+    :func:`best_row` could choose whose mean is at least the best mean minus its
+    standard error (the folds' standard deviation over the square root of
+    their number), the one with the least mean fit time wins; a tie goes to the
+    row listed first. A model that ignores the sequences (the majority class,
+    the mean) is a floor to beat, never preferred for being cheap: it wins only
+    with the best mean.
+    """
+    best = best_row(results, score_key)
+    scores = np.asarray(results[score_key], dtype=float)
+    folds = _split_scores(results, score_key)
+    n_folds = int(np.isfinite(folds[best]).sum()) if folds is not None else 0
+    std = float(np.asarray(results[score_key.replace("mean_", "std_", 1)], dtype=float)[best])
+    if n_folds < 2 or not np.isfinite(std):
+        return best
+    margin = std / np.sqrt(n_folds)
+    close = _eligible(results, score_key) & (scores >= scores[best] - margin)
+    close &= np.array([not ignores_sequences(p.get("model")) for p in results["params"]])
+    close[best] = True
+    cost = np.asarray(results["mean_fit_time"], dtype=float)
+    cost = np.where(close & np.isfinite(cost), cost, np.inf)
+    if not np.isfinite(cost).any():
+        return best
+    return int(np.argmin(cost))
+
+
+def _eligible(results, score_key) -> np.ndarray:
+    """Rows with a finite score that may win (under halving: the last round, or none)."""
+    eligible = np.isfinite(np.asarray(results[score_key], dtype=float))
     if "iter" in results:
         rounds = np.asarray(results["iter"])
-        final = (rounds == rounds.max()) | (np.asarray(results["n_resources"]) == 0)
-        eligible = np.where(final & np.isfinite(scores), scores, -np.inf)
-        if np.isfinite(eligible).any():
-            return int(np.argmax(eligible))
-    return int(np.argmax(np.where(np.isfinite(scores), scores, -np.inf)))
+        eligible &= (rounds == rounds.max()) | (np.asarray(results["n_resources"]) == 0)
+    return eligible
+
+
+def _split_scores(results, score_key):
+    """``(rows, folds)`` of the fold scores behind ``score_key`` (None without any)."""
+    name = score_key.replace("mean_", "", 1)
+    keys = [k for k in results if k.startswith("split") and k.endswith(f"_{name}")]
+    if not keys:
+        return None
+    return np.column_stack([np.asarray(results[f"split{k}_{name}"], dtype=float)
+                            for k in range(len(keys))])
 
 
 def append_row(results, params, split_scores=None, fit_time=np.nan, error="") -> None:
@@ -115,12 +165,30 @@ def search_results(search) -> dict:
     n = len(results["params"])
     results["error"] = np.array([search.partial_failures_.get(i, "") for i in range(n)],
                                 dtype=object)
+    score_scored_folds(results)
     for params, error in search.failures_:
         append_row(results, params, error=error)
     for params in getattr(search, "skipped_", []):
         append_row(results, params, error=NOT_RUN[search.stopped_early_])
     set_ranks(results)
     return results
+
+
+def score_scored_folds(results) -> None:
+    """Give a candidate whose later folds the time budget did not start its mean over the
+    folds it finished (in place; the leaderboard's ``folds`` column shows which).
+
+    Without it, a closed-form model cut after two of three folds would have no score,
+    and on a loaded machine a trivial baseline could win instead.
+    """
+    folds = _split_scores(results, "mean_test_score")
+    if folds is None:
+        return
+    for i, error in enumerate(results["error"]):
+        scored = np.isfinite(folds[i])
+        if str(error).startswith(BUDGET_CUT) and scored.any() and not scored.all():
+            results["mean_test_score"][i] = float(np.mean(folds[i][scored]))
+            results["std_test_score"][i] = float(np.std(folds[i][scored]))
 
 
 def out_of_fold(search, n_rows, splits, to_array):

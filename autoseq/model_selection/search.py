@@ -34,7 +34,7 @@ from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import GridSearchCV, ParameterGrid
 
 from autoseq import _backend
-from autoseq.estimators.deadline import search_deadline
+from autoseq.estimators.deadline import network_setup_seconds, search_deadline
 from autoseq.model_selection.budget import SEARCH_SHARE
 from autoseq.model_selection.results import best_row, describe, is_trained
 from autoseq.model_selection.schedules import GridSchedule
@@ -207,12 +207,15 @@ class CandidateSearch(GridSearchCV):
     def _stop_reason(self, elapsed, best, reserve, next_cost=None):
         """Why no further trained candidate may start, or None. ``next_cost`` is the
         expected cost of the next batch; None when nothing trained has run yet, and then
-        a network of unknown cost starts only while half the budget is left."""
+        a network of unknown cost starts only while half the budget is left, and at least
+        what starting a network costs before its training can stop
+        (:func:`~autoseq.estimators.deadline.network_setup_seconds`)."""
         if self.best_possible is not None and np.isfinite(best) and best >= self.best_possible:
             return "unbeatable"
         if self.time_budget is None:
             return None
-        needed = self.time_budget / 2 if next_cost is None else next_cost
+        needed = (max(self.time_budget / 2, network_setup_seconds()) if next_cost is None
+                  else next_cost)
         if elapsed + needed + reserve >= self.time_budget:
             return "time_budget"
         return None

@@ -182,3 +182,24 @@ def test_module_collections_adapt_load_series(monkeypatch, tmp_path, no_tensorfl
     monkeypatch.setitem(sys.modules, "benchmarks.anomaly_series", None)  # not written yet
     with pytest.raises(archive.MissingData, match="anomaly_series.py is not there"):
         archive.AnomalyCollection().items()
+
+
+def test_two_runs_compare_on_the_sets_both_finished(tmp_path):
+    from benchmarks import archive_compare
+
+    def write(path, scores, code):
+        lines = [{"type": "run", "run": 1, "code": code, "command": "cmd",
+                  "machine": {"date": "today"}}]
+        for item, score in scores.items():
+            lines.append({"type": "item", "item": item, "autoseq": {
+                "score": score, "fit_s": 10.0, "winner": "w"},
+                "rocket_ridge": {"score": 0.5}, "minirocket": {"score": 0.6}})
+        path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+
+    write(tmp_path / "a.jsonl", {"x": 0.8, "y": 0.9, "only_a": 0.1}, "old")
+    write(tmp_path / "b.jsonl", {"x": 0.9, "y": 0.9}, "new")
+    text = archive_compare.compare(tmp_path / "a.jsonl", tmp_path / "b.jsonl", ("old", "new"))
+    assert "only_a" not in text
+    assert "Over 2 sets: mean accuracy old 0.8500" in text
+    assert "new 0.9000" in text and "new - old: +0.0500" in text
+    assert "better / equal / worse on 1 / 1 / 0 sets" in text

@@ -100,7 +100,7 @@ def test_baselines_false_leaves_out_the_references_and_rocket_unless_named():
     assert "rocket" in default and "majority" in default and "gru" in default
     without = _names(_grid(AutoSeqClassifier(baselines=False), X, y))
     assert "rocket" not in without and "majority" not in without
-    assert set(without) == set(default) - {"rocket", "majority", "rocket_ridge"}
+    assert set(without) == set(default) - {"rocket", "majority", "rocket_hydra_ridge"}
     named = _names(_grid(AutoSeqClassifier(architectures=["rocket"], baselines=False), X, y))
     assert named == ["rocket"]
 

@@ -69,9 +69,9 @@ def test_the_default_search_lists_what_fits_without_training_first_then_by_prior
     X, y = task.check_input(X, y)
     grid = task.param_grid(X, y)
     free = [entry for entry in grid if "model" in entry]
-    assert grid[:len(free)] == free  # rocket_ridge and majority lead the grid
+    assert grid[:len(free)] == free  # rocket_hydra_ridge and majority lead the grid
     names = [type(m).__name__ for entry in free for m in entry["model"]]
-    assert names[:2] == ["RocketRidgeClassifier", "MajorityClassifier"]
+    assert names[:2] == ["RocketHydraRidgeClassifier", "MajorityClassifier"]
     priorities = [entry["model__architecture"][0].priority for entry in grid[len(free):]]
     assert priorities == sorted(priorities) and len(set(priorities)) > 3
 
@@ -124,14 +124,15 @@ def test_a_costly_closed_form_candidate_starts_no_fold_once_the_search_share_is_
     # fold takes over 0.6 s); each attempt is recorded, a refused one too, then the refit
     *attempts, _refit = started
     assert len(attempts) == 4
-    rocket = board.loc["rocket_ridge"]
+    rocket = board.loc["rocket_hydra_ridge"]
     assert "time budget spent" in rocket["error"]
     scored = np.isfinite([clf.cv_results_[f"split{k}_test_score"][0] for k in range(4)])
     assert scored[0] and not scored[3]
     # it is scored on the folds it finished, which the leaderboard names, and still wins
     assert rocket["folds"] == (f"1-{scored.sum()}" if scored.sum() > 1 else "1")
     assert rocket["mean_score"] == 1.0
-    assert type(clf.best_estimator_.named_steps["model"]).__name__ == "RocketRidgeClassifier"
+    assert type(clf.best_estimator_.named_steps["model"]).__name__ == \
+        "RocketHydraRidgeClassifier"
     # the trivial baseline always gets its score on every fold
     assert board.loc["majority", "folds"] == "1-4"
 
@@ -165,7 +166,8 @@ def test_the_search_deadline_covers_the_folds_and_not_the_refit(monkeypatch):
     *folds, refit = seen
     assert len(folds) == 2 and all(started < d <= started + 0.85 * 30 + 1 for d in folds)
     assert refit is None  # the winner's refit is never refused
-    assert type(clf.best_estimator_.named_steps["model"]).__name__ == "RocketRidgeClassifier"
+    assert type(clf.best_estimator_.named_steps["model"]).__name__ == \
+        "RocketHydraRidgeClassifier"
 
 
 # -- the early discard ---------------------------------------------------------------------
@@ -175,7 +177,7 @@ def test_no_network_is_trained_once_a_free_candidate_has_a_perfect_cv_score():
     clf = AutoSeqClassifier(cv=2, random_state=0, time_budget=None).fit(X, y)
     board = clf.leaderboard_
     assert clf.stopped_early_ == "unbeatable"
-    assert board.iloc[0]["architecture"] == "rocket_ridge" and clf.best_score_ == 1.0
+    assert board.iloc[0]["architecture"] == "rocket_hydra_ridge" and clf.best_score_ == 1.0
     trained = board[board["architecture"].isin(list_architectures("classification"))]
     assert len(trained) >= 10  # every registered architecture is listed ...
     assert (trained["error"] == NOT_RUN["unbeatable"]).all()  # ... and none was trained
@@ -330,7 +332,7 @@ def test_verbose_zero_stays_silent_on_a_terminal():
 def test_an_empty_architecture_list_searches_the_baselines_only():
     X, y = _separable()
     clf = AutoSeqClassifier(architectures=[], cv=2, random_state=0, ensemble=False).fit(X, y)
-    assert set(clf.leaderboard_["architecture"]) == {"rocket_ridge", "majority"}
+    assert set(clf.leaderboard_["architecture"]) == {"rocket_hydra_ridge", "majority"}
     assert set(clf.leaderboard_["kind"]) == {"baseline"}
     with pytest.raises(ValueError, match=r"Nothing to search: architectures=\[\] .baselines "
                                          r"only. and baselines=False"):

@@ -178,9 +178,9 @@ def test_input_that_does_not_match_fit_is_refused():
 def test_the_default_search_tries_rocket_ridge_behind_the_scaler():
     X, y = np.zeros((12, 6, 1)), np.arange(12) % 2
     grid = _grid(AutoSeqClassifier(), X, y)
-    assert _names(grid)[0] == "rocket_ridge"  # first: it wins a tie in CV score
+    assert _names(grid)[0] == "rocket_hydra_ridge"  # first: it runs first
     assert "scaler" not in grid[0] and "padder" not in grid[0]  # the pipeline's steps stay
-    assert "rocket_ridge" in _names(_grid(AutoSeqRegressor(), X, y * 1.5))
+    assert "rocket_hydra_ridge" in _names(_grid(AutoSeqRegressor(), X, y * 1.5))
 
 
 @pytest.mark.parametrize("make, X, y", [
@@ -190,12 +190,12 @@ def test_the_default_search_tries_rocket_ridge_behind_the_scaler():
     (lambda: AutoSeqClassifier(), np.zeros((12, 6, 1)), np.zeros((12, 6), int) + np.arange(6) % 2),
 ], ids=["named architectures", "baselines=False", "text", "per-step labels"])
 def test_rocket_ridge_is_left_out(make, X, y):
-    assert "rocket_ridge" not in _names(_grid(make(), X, y))
+    assert "rocket_hydra_ridge" not in _names(_grid(make(), X, y))
 
 
 def test_rocket_ridge_is_left_out_of_large_training_sets(monkeypatch):
     monkeypatch.setattr(autoseq.automl.task, "ROCKET_RIDGE_MAX_SEQUENCES", 10)
-    assert "rocket_ridge" not in _names(_grid(AutoSeqClassifier(), np.zeros((12, 6, 1)),
+    assert "rocket_hydra_ridge" not in _names(_grid(AutoSeqClassifier(), np.zeros((12, 6, 1)),
                                               np.arange(12) % 2))
 
 
@@ -216,9 +216,9 @@ def test_rocket_ridge_wins_where_a_network_has_too_few_epochs(monkeypatch):
     X, y = _shapes(48)
     clf = AutoSeqClassifier(param_grid={"gru": {"units": [4]}}, **FAST).fit(X, y)
     board = clf.leaderboard_
-    assert set(board["architecture"]) >= {"gru", "majority", "rocket_ridge"}
-    assert board["architecture"].iloc[0] in ("rocket_ridge", "ensemble")
-    assert board.set_index("architecture").loc["rocket_ridge", "kind"] == "baseline"
+    assert set(board["architecture"]) >= {"gru", "majority", "rocket_hydra_ridge"}
+    assert board["architecture"].iloc[0] in ("rocket_hydra_ridge", "ensemble")
+    assert board.set_index("architecture").loc["rocket_hydra_ridge", "kind"] == "baseline"
     X_test, y_test = _shapes(48, seed=1)  # new sequences: the spike at other steps
     assert clf.score(X_test, y_test) >= 0.9
 

@@ -84,14 +84,15 @@ def test_sklearn_compatible(estimator, check):
 # -- the searches ----------------------------------------------------------------------------
 class ClosedFormClassificationTask(ClassificationTask):
     """The whole classification search (folds, baselines, ensemble, refit, leaderboard) over
-    its candidates without gradient descent: rocket_ridge (500 kernels) and majority."""
+    its candidates without gradient descent: rocket_hydra_ridge (500 kernels, 8 Hydra
+    groups) and majority."""
 
     def architecture_names(self, X, y):
         return []
 
     def rocket_ridge(self):
         model = super().rocket_ridge()
-        return None if model is None else model.set_params(n_kernels=500)
+        return None if model is None else model.set_params(n_kernels=500, n_groups=8)
 
 
 class ClosedFormClassifier(AutoSeqClassifier):
@@ -100,13 +101,13 @@ class ClosedFormClassifier(AutoSeqClassifier):
 
 
 class ClosedFormRegressionTask(RegressionTask):
-    """The regression search over rocket_ridge (500 kernels) and mean."""
+    """The regression search over rocket_hydra_ridge (500 kernels, 8 groups) and mean."""
 
     def architecture_names(self, X, y):
         return []
 
     def rocket_ridge(self):
-        return super().rocket_ridge().set_params(n_kernels=500)
+        return super().rocket_ridge().set_params(n_kernels=500, n_groups=8)
 
 
 class ClosedFormRegressor(AutoSeqRegressor):

@@ -62,9 +62,9 @@ class ClassificationTask(Task):
     def rocket_ridge(self):
         if self.label_mode == "per_step":
             return None
-        from autoseq.estimators.rocket_ridge import RocketRidgeClassifier
+        from autoseq.estimators.hydra_ridge import RocketHydraRidgeClassifier
 
-        return RocketRidgeClassifier(random_state=self.estimator.random_state)
+        return RocketHydraRidgeClassifier(random_state=self.estimator.random_state)
 
     def baseline_models(self, X, y):
         models = numeric_baselines("classification", self.label_mode)
@@ -117,7 +117,7 @@ class AutoSeqClassifier(ClassifierMixin, AutoSeqBase):
         Registry names (or :class:`~autoseq.Architecture` instances) to search;
         None searches every registered architecture that supports the task
         (for per-step labels: those that return one vector per step); ``[]``
-        searches the baselines only (with ``rocket_ridge``).
+        searches the baselines only (with ``rocket_hydra_ridge``).
     param_grid : dict, optional
         ``{architecture name: {hyperparameter: [values]}}`` replacing those
         architectures' default search spaces. Keys with ``__`` (e.g.
@@ -147,8 +147,8 @@ class AutoSeqClassifier(ClassifierMixin, AutoSeqBase):
         three times longer (successive halving over epochs, see
         :mod:`autoseq.model_selection.halving`); "auto" halves when there are 7 or more
         trained candidates. Candidates without a training loop (baselines,
-        ``rocket_ridge``) run first, once; the trivial baselines always
-        finish, ``rocket_ridge`` starts no fold once the search's share of the
+        ``rocket_hydra_ridge``) run first, once; the trivial baselines always
+        finish, ``rocket_hydra_ridge`` starts no fold once the search's share of the
         budget is spent. In the default search (``architectures=None``) the trained
         candidates come in order of expected value per second
         (:attr:`Architecture.priority`), and once a candidate reaches the
@@ -175,10 +175,10 @@ class AutoSeqClassifier(ClassifierMixin, AutoSeqBase):
         ``"baseline"`` (``rocket``) are part of the default search only when
         True; naming one in ``architectures`` searches it either way. The
         default search (``architectures=None``) of numeric sequences also
-        tries ``rocket_ridge`` (:class:`~autoseq.RocketRidgeClassifier`:
-        ``rocket``'s random kernels with a ridge head solved in closed form, as
-        ROCKET itself is fitted) on training sets of up to 4,000 sequences;
-        it is listed first, so it wins a tie in cross-validation score.
+        tries ``rocket_hydra_ridge`` (:class:`~autoseq.RocketHydraRidgeClassifier`:
+        ``rocket``'s random kernels and Hydra's competing kernels with one ridge
+        head solved in closed form, as ROCKET itself is fitted) on training sets
+        of up to 4,000 sequences; it runs first.
     ensemble : bool, default=True
         Build a weighted ensemble of the best candidates by greedy selection
         with replacement (Caruana et al., 2004) over their out-of-fold

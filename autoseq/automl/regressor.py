@@ -31,9 +31,9 @@ class RegressionTask(Task):
                             random_state=est.random_state)
 
     def rocket_ridge(self):
-        from autoseq.estimators.rocket_ridge import RocketRidgeRegressor
+        from autoseq.estimators.hydra_ridge import RocketHydraRidgeRegressor
 
-        return RocketRidgeRegressor(random_state=self.estimator.random_state)
+        return RocketHydraRidgeRegressor(random_state=self.estimator.random_state)
 
     def baseline_models(self, X, y):
         return numeric_baselines("regression")
@@ -61,7 +61,7 @@ class AutoSeqRegressor(RegressorMixin, AutoSeqBase):
     every scikit-learn regressor; the search's scoring is
     ``"neg_root_mean_squared_error"`` (higher is better). The trivial baseline
     is the training mean (``mean``), and the default search of up to 4,000
-    sequences tries :class:`~autoseq.RocketRidgeRegressor` (``rocket_ridge``);
+    sequences tries :class:`~autoseq.RocketHydraRidgeRegressor` (``rocket_hydra_ridge``);
     the ensemble averages values. Its default folds are shuffled k-fold where the
     classifier's are stratified (``cv_scheme_`` names them).
     :meth:`predict_interval` gives split-conformal intervals from the

@@ -46,7 +46,7 @@ SEARCH_LEARNING_RATE = 3e-3
 # search="auto" halves from this many trained candidates on: below it, halving's first
 # round would keep one or two of them anyway
 HALVING_FROM = 7
-# rocket_ridge's closed-form ridge holds all features (n x 10,000) and solves an n x n
+# the closed-form ridge holds all features (n x 10,000-17,000) and solves an n x n
 # problem: past a few thousand sequences the ``rocket`` network (gradient descent) is the way
 ROCKET_RIDGE_MAX_SEQUENCES = 4000
 

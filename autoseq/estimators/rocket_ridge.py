@@ -44,7 +44,8 @@ CHUNK = 256  # sequences per compiled call: bounds the memory of the convolution
 _INPUT_DTYPES = (np.float64, np.float32)
 
 
-def _check_sequences(X):
+def check_kernel_input(X):
+    """Sequences as the kernel features read them: float32 or float64, NaN as padding."""
     return validation.check_sequences(X, allow_nan="padding", dtype=_INPUT_DTYPES)
 
 
@@ -83,10 +84,10 @@ def random_kernel_features(X, *, n_kernels: int = 5000, seed: int = 0,
     -------
     ndarray of shape (n_sequences, 2 * n_kernels), float32
     """
-    return _kernel_features(_check_sequences(X), int(n_kernels), int(seed), int(max_dilation))
+    return validated_kernel_features(check_kernel_input(X), int(n_kernels), int(seed), int(max_dilation))
 
 
-def _kernel_features(seqs, n_kernels: int, seed: int, max_dilation: int) -> np.ndarray:
+def validated_kernel_features(seqs, n_kernels: int, seed: int, max_dilation: int) -> np.ndarray:
     """:func:`random_kernel_features` of sequences already validated."""
     from autoseq._backend import tensorflow as _tensorflow
 
@@ -118,7 +119,7 @@ class _RocketRidgeBase(BaseEstimator):
         return tuple(alphas)
 
     def _fit_features(self, X):
-        seqs = _check_sequences(X)
+        seqs = check_kernel_input(X)
         self.n_channels_ = validation.n_channels(seqs)
         self.n_features_in_ = validation.check_table_columns(self, X, reset=True)
         self.seed_ = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
@@ -152,13 +153,13 @@ class _RocketRidgeBase(BaseEstimator):
 
     def _predict_features(self, X):
         check_is_fitted(self, "seed_")
-        seqs = _check_sequences(X)
+        seqs = check_kernel_input(X)
         validation.check_channels(self, seqs, X)
         features = self.scaler_.transform(self._features(seqs))
         return np.clip(features, self.feature_min_, self.feature_max_)
 
     def _features(self, seqs):
-        return _kernel_features(seqs, self.n_kernels, self.seed_, self.max_dilation)
+        return validated_kernel_features(seqs, self.n_kernels, self.seed_, self.max_dilation)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -223,7 +224,7 @@ class RocketRidgeClassifier(ClassifierMixin, _RocketRidgeBase):
     def _check_y(self, y):
         self.multilabel_ = y.ndim == 2
         if not self.multilabel_ and len(np.unique(y)) < 2:
-            raise ValueError(f"RocketRidgeClassifier needs at least two classes; y has one "
+            raise ValueError(f"{type(self).__name__} needs at least two classes; y has one "
                              f"class only ({np.unique(y)[0]!r}).")
         return y
 
@@ -295,7 +296,7 @@ class RocketRidgeRegressor(RegressorMixin, _RocketRidgeBase):
         try:
             return y.astype(float)
         except ValueError:
-            raise ValueError(f"RocketRidgeRegressor needs numeric targets; got y of dtype "
+            raise ValueError(f"{type(self).__name__} needs numeric targets; got y of dtype "
                              f"{y.dtype}.") from None
 
     def _ridge(self, alphas):

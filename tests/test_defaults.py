@@ -219,7 +219,7 @@ def _results(fit_times, scores, params):
 
 def test_no_candidate_starts_when_the_leaders_refit_would_not_fit_in_the_budget():
     search = CandidateSearch(None, {}, time_budget=60)
-    search._refit_scale, search._n_folds = 1.5, 2
+    search.refit_scale_, search._n_folds = 1.5, 2
     net = {"model__architecture": "x"}
     results = _results([20.0, 1.0], [0.9, 0.5], [net, {"model": "m"}])
     reserve = search._refit_estimate(results)

@@ -7,6 +7,7 @@ own.
 """
 
 import pickle
+import time
 
 import numpy as np
 import pytest
@@ -394,3 +395,27 @@ def test_classifier_ensemble_mixes_probabilities(tmp_path):
     assert fitted.classes_.tolist() == ["down", "up"]
     path = autoseq.save(fitted, tmp_path / "ens.autoseq")
     np.testing.assert_array_equal(autoseq.load(path).predict(X), fitted.predict(X))
+
+
+class SlowChannelRegressor(ChannelRegressor):
+    def fit(self, X, y):
+        time.sleep(0.3)
+        return super().fit(X, y)
+
+
+class SlowCheapRegressor(CheapRegressor):
+    extra = [SlowChannelRegressor((0,)), SlowChannelRegressor((1,))]
+
+
+def test_an_ensemble_whose_refit_would_overrun_the_budget_does_not_win(capsys):
+    X, y = _two_channel_data()
+    # the folds alone take ~1.8 s of the 1 s budget: refitting two members cannot fit
+    reg = SlowCheapRegressor(cv="walk_forward", time_budget=1.0, verbose=1,
+                             random_state=0).fit(X, y)
+    assert reg.ensemble_ is not None and reg.best_estimator_ is not reg.ensemble_
+    assert reg.leaderboard_["kind"].iloc[0] == "ensemble"  # it still ranks by its score
+    assert "would not fit in the" in capsys.readouterr().err
+    # without a budget the same ensemble wins
+    unbounded = SlowCheapRegressor(cv="walk_forward", time_budget=None,
+                                   random_state=0).fit(X, y)
+    assert unbounded.best_estimator_ is unbounded.ensemble_

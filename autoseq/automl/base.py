@@ -108,6 +108,12 @@ def search_and_refit(estimator, task, *, X, y, pipeline, grid, splits, scorer, s
     winner, ensemble, ensemble_index = best_single, None, None
     if getattr(estimator, "ensemble", False):
         ensemble = task.select_ensemble(pipeline, results, oof, y_folds, y, scorer, best_single)
+    if ensemble is not None and ensemble.wins and budget is not None:
+        # its members refit one after another: that must fit in what is left
+        left = budget - (time.monotonic() - started)
+        ensemble.refit_estimate = ensemble.fit_time * search.refit_scale_
+        if ensemble.refit_estimate > left:
+            ensemble.wins, ensemble.refit_left = False, left
     if ensemble is not None:
         append_row(results, ensemble.params, ensemble.fold_scores, ensemble.fit_time)
         ensemble_index = len(results["params"]) - 1

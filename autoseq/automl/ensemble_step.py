@@ -26,6 +26,8 @@ class EnsembleOutcome:
         self.estimator = estimator
         self.fit_time = fit_time
         self.residuals = residuals
+        # set when it won on the folds but its refit would not fit in the time budget
+        self.refit_estimate = self.refit_left = None
 
 
 

@@ -54,7 +54,14 @@ def report_winner(estimator, outcome) -> None:
     if ensemble is not None:
         n_splits = len(outcome.y_folds)
         folds = f"folds 2-{n_splits}" if n_splits > 2 else "fold 2"
-        if ensemble.wins:
+        if ensemble.refit_left is not None:
+            say(f"the ensemble scored {ensemble.score:.4f} on {folds} against "
+                f"{ensemble.single_score:.4f} for the best single candidate "
+                f"({describe(single)}), but refitting its members (~"
+                f"{ensemble.refit_estimate:.0f}s) would not fit in the "
+                f"{max(ensemble.refit_left, 0):.0f}s left of the time budget; the single "
+                "candidate is kept (the ensemble is in ensemble_)")
+        elif ensemble.wins:
             say(f"the ensemble won: {ensemble.score:.4f} on {folds} against "
                 f"{ensemble.single_score:.4f} for the best single candidate "
                 f"({describe(single)}) on the same folds")

@@ -137,6 +137,9 @@ class CandidateSearch(GridSearchCV):
     rounds_ : list of dict
         Per round of the schedule: ``epochs``, ``n_candidates`` and
         ``n_evaluated`` (successive halving only; empty otherwise).
+    refit_scale_ : float
+        All rows over a fold's mean training rows: a fold's fit time times this is
+        what a refit on everything is expected to take.
     """
 
     def __init__(self, estimator, param_grid, *, scoring=None, n_jobs=None, cv=None,
@@ -154,7 +157,7 @@ class CandidateSearch(GridSearchCV):
         # a refit trains on every row, a fold on its training rows: the cost ratio
         train_sizes = ([len(train) for train, _ in self.cv]
                        if isinstance(self.cv, (list, tuple)) and self.cv else [])
-        self._refit_scale = (len(X) / np.mean(train_sizes)) if train_sizes else 1.5
+        self.refit_scale_ = (len(X) / np.mean(train_sizes)) if train_sizes else 1.5
         self._n_folds = len(train_sizes) or 3
         return super().fit(X, y, **params)
 
@@ -184,7 +187,7 @@ class CandidateSearch(GridSearchCV):
         best = finished[np.argsort(-scores[finished], kind="stable")[:REFIT_CANDIDATES]]
         fit_times = np.asarray(results["mean_fit_time"], dtype=float)[best]
         fit_times = fit_times[np.isfinite(fit_times)]
-        return float(fit_times.max()) * self._refit_scale if fit_times.size else 0.0
+        return float(fit_times.max()) * self.refit_scale_ if fit_times.size else 0.0
 
     def _candidate_cost(self, results, resources=None) -> float | None:
         """Seconds one more trained candidate is expected to take: the median over the

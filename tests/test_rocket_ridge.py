@@ -180,7 +180,7 @@ def test_the_default_search_tries_rocket_ridge_behind_the_scaler():
     grid = _grid(AutoSeqClassifier(), X, y)
     assert _names(grid)[0] == "rocket_hydra_ridge"  # first: it runs first
     assert "scaler" not in grid[0] and "padder" not in grid[0]  # the pipeline's steps stay
-    assert "rocket_hydra_ridge" in _names(_grid(AutoSeqRegressor(), X, y * 1.5))
+    assert "rocket_ridge" in _names(_grid(AutoSeqRegressor(), X, y * 1.5))
 
 
 @pytest.mark.parametrize("make, X, y", [

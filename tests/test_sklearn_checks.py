@@ -101,13 +101,13 @@ class ClosedFormClassifier(AutoSeqClassifier):
 
 
 class ClosedFormRegressionTask(RegressionTask):
-    """The regression search over rocket_hydra_ridge (500 kernels, 8 groups) and mean."""
+    """The regression search over rocket_ridge (500 kernels) and mean."""
 
     def architecture_names(self, X, y):
         return []
 
     def rocket_ridge(self):
-        return super().rocket_ridge().set_params(n_kernels=500, n_groups=8)
+        return super().rocket_ridge().set_params(n_kernels=500)
 
 
 class ClosedFormRegressor(AutoSeqRegressor):

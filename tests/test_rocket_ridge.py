@@ -228,3 +228,19 @@ def test_the_generator_searches_no_rocket_ridge():
 
     windows = np.arange(20).reshape(5, 4)  # token-id windows: tokens, never numeric sequences
     assert AutoSeqGenerator()._make_task().closed_form_models(windows, np.arange(5)) == []
+
+
+def test_a_fold_on_much_data_stops_between_chunks_once_the_search_deadline_passed():
+    import time
+
+    from autoseq.estimators.deadline import TimeBudgetSpent, search_deadline
+    from autoseq.estimators.hydra_ridge import hydra_features
+
+    X = np.random.default_rng(0).normal(size=(4, 30, 1))
+    with search_deadline(time.time() - 1):  # passed after the fit started: features stop
+        with pytest.raises(TimeBudgetSpent, match="random kernel features stopped"):
+            random_kernel_features(X, n_kernels=100, seed=0)
+        with pytest.raises(TimeBudgetSpent, match="Hydra's features stopped"):
+            hydra_features(X, n_groups=2, n_kernels_per_group=2, seed=0)
+    # outside a search (a refit, a prediction) they always finish
+    assert random_kernel_features(X, n_kernels=100, seed=0).shape == (4, 200)

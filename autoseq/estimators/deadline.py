@@ -181,6 +181,16 @@ def check_search_deadline(model) -> None:
                               "this fold")
 
 
+def check_search_deadline_during(what: str) -> None:
+    """Raise :class:`TimeBudgetSpent` when the search's deadline passed while ``what`` (a
+    long closed-form computation, checked between its chunks) was running: one fold on
+    much data can otherwise outlast the whole budget. A no-op outside
+    :func:`search_deadline`, so a refit always finishes."""
+    deadline = _search_deadline.get()
+    if deadline is not None and time.time() > deadline:
+        raise TimeBudgetSpent(f"{BUDGET_CUT}: {what} stopped in this fold")
+
+
 @contextlib.contextmanager
 def _holding(variable: contextvars.ContextVar, value):
     token = variable.set(value)

@@ -45,6 +45,7 @@ import functools
 import numpy as np
 
 from autoseq import validation
+from autoseq.estimators.deadline import check_search_deadline_during
 from autoseq.estimators.rocket_ridge import (
     CHUNK,
     DEFAULT_ALPHAS,
@@ -192,8 +193,11 @@ def _hydra_features(seqs, n_groups: int, n_kernels_per_group: int, seed: int,
     X = pad_sequences(seqs)
     forward = _extractor(n_groups, n_kernels_per_group, seed, dilations, X.shape[2])
     rows = max(1, min(CHUNK, CHUNK_VALUES // (X.shape[1] * n_groups * n_kernels_per_group)))
-    return np.concatenate([forward(tf.constant(X[i:i + rows])).numpy()
-                           for i in range(0, len(X), rows)])
+    chunks = []
+    for i in range(0, len(X), rows):
+        check_search_deadline_during("Hydra's features")
+        chunks.append(forward(tf.constant(X[i:i + rows])).numpy())
+    return np.concatenate(chunks)
 
 
 def _check_positive_integers(estimator, names):

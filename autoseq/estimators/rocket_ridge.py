@@ -33,7 +33,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from autoseq import validation
-from autoseq.estimators.deadline import check_search_deadline
+from autoseq.estimators.deadline import check_search_deadline, check_search_deadline_during
 from autoseq.preprocessing.padding import pad_sequences
 
 __all__ = ["RocketRidgeClassifier", "RocketRidgeRegressor", "random_kernel_features"]
@@ -94,8 +94,11 @@ def validated_kernel_features(seqs, n_kernels: int, seed: int, max_dilation: int
     tf = _tensorflow()
     X = pad_sequences(seqs)
     forward = _extractor(n_kernels, seed, max_dilation, X.shape[2])
-    return np.concatenate([forward(tf.constant(X[i:i + CHUNK])).numpy()
-                           for i in range(0, len(X), CHUNK)])
+    chunks = []
+    for i in range(0, len(X), CHUNK):  # a fold on much data stops between chunks
+        check_search_deadline_during("the random kernel features")
+        chunks.append(forward(tf.constant(X[i:i + CHUNK])).numpy())
+    return np.concatenate(chunks)
 
 
 class _RocketRidgeBase(BaseEstimator):

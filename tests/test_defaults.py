@@ -105,25 +105,26 @@ def test_candidates_without_a_training_loop_run_first_even_when_listed_last():
 
 def test_a_costly_closed_form_candidate_starts_no_fold_once_the_search_share_is_spent(
         monkeypatch):
+    from autoseq.estimators import deadline
     from autoseq.estimators.rocket_ridge import RocketRidgeClassifier
 
     X, y = _separable()
     fit = RocketRidgeClassifier.fit
-    started = []
+    calls = []  # (a fold of the search?, when), a refused fold too
 
     def slow_fit(self, X, y, sample_weight=None):
-        started.append(time.time())
-        time.sleep(0.6)
+        calls.append((deadline._search_deadline.get() is not None, time.time()))
+        time.sleep(2.5)
         return fit(self, X, y, sample_weight)
 
     monkeypatch.setattr(RocketRidgeClassifier, "fit", slow_fit)
-    clf = AutoSeqClassifier(architectures=[], cv=4, time_budget=2.0, ensemble=False,
+    clf = AutoSeqClassifier(architectures=[], cv=4, time_budget=8.0, ensemble=False,
                             random_state=0).fit(X, y)
     board = clf.leaderboard_.set_index("architecture")
-    # 1.7 s of the budget is the search's: the first fold starts, the fourth cannot (each
-    # fold takes over 0.6 s); each attempt is recorded, a refused one too, then the refit
-    *attempts, _refit = started
-    assert len(attempts) == 4
+    # 6.8 s of the budget is the search's: the first fold ends in time, the third and
+    # fourth start after it (each fold takes over 2.5 s) and are refused
+    folds = [when for in_search, when in calls if in_search]
+    assert len(folds) == 4 and folds[2] - folds[0] > 5.0
     rocket = board.loc["rocket_hydra_ridge"]
     assert "time budget spent" in rocket["error"]
     scored = np.isfinite([clf.cv_results_[f"split{k}_test_score"][0] for k in range(4)])

@@ -233,14 +233,18 @@ def test_the_generator_searches_no_rocket_ridge():
 def test_a_fold_on_much_data_stops_between_chunks_once_the_search_deadline_passed():
     import time
 
-    from autoseq.estimators.deadline import TimeBudgetSpent, search_deadline
+    from autoseq.estimators.deadline import TimeBudgetSpent, search_deadline, stoppable_fit
     from autoseq.estimators.hydra_ridge import hydra_features
 
     X = np.random.default_rng(0).normal(size=(4, 30, 1))
     with search_deadline(time.time() - 1):  # passed after the fit started: features stop
-        with pytest.raises(TimeBudgetSpent, match="random kernel features stopped"):
+        with stoppable_fit(), pytest.raises(TimeBudgetSpent,
+                                            match="random kernel features stopped"):
             random_kernel_features(X, n_kernels=100, seed=0)
-        with pytest.raises(TimeBudgetSpent, match="Hydra's features stopped"):
+        with stoppable_fit(), pytest.raises(TimeBudgetSpent, match="Hydra's features stopped"):
             hydra_features(X, n_groups=2, n_kernels_per_group=2, seed=0)
-    # outside a search (a refit, a prediction) they always finish
-    assert random_kernel_features(X, n_kernels=100, seed=0).shape == (4, 200)
+        # a prediction scoring a fold that finished fitting is never stopped
+        assert random_kernel_features(X, n_kernels=100, seed=0).shape == (4, 200)
+    # nor is anything outside a search (a refit, a prediction)
+    with stoppable_fit():
+        assert random_kernel_features(X, n_kernels=100, seed=0).shape == (4, 200)

@@ -19,6 +19,8 @@ _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "autoseq_training_deadline", default=None)
 _search_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "autoseq_search_deadline", default=None)
+_stoppable: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "autoseq_stoppable_fit", default=False)
 
 
 # seconds a network's fold runs before its training can first stop (building the graph,
@@ -181,13 +183,20 @@ def check_search_deadline(model) -> None:
                               "this fold")
 
 
+def stoppable_fit():
+    """Let :func:`check_search_deadline_during` stop the work in this block: a costly
+    model's ``fit`` wraps its long computation in it (its predictions, which score a
+    fold that finished fitting, are never stopped)."""
+    return _holding(_stoppable, True)
+
+
 def check_search_deadline_during(what: str) -> None:
     """Raise :class:`TimeBudgetSpent` when the search's deadline passed while ``what`` (a
-    long closed-form computation, checked between its chunks) was running: one fold on
-    much data can otherwise outlast the whole budget. A no-op outside
-    :func:`search_deadline`, so a refit always finishes."""
+    long closed-form computation, checked between its chunks) was running inside
+    :func:`stoppable_fit`: one fold on much data can otherwise outlast the whole budget.
+    A no-op outside :func:`search_deadline`, so a refit always finishes."""
     deadline = _search_deadline.get()
-    if deadline is not None and time.time() > deadline:
+    if _stoppable.get() and deadline is not None and time.time() > deadline:
         raise TimeBudgetSpent(f"{BUDGET_CUT}: {what} stopped in this fold")
 
 

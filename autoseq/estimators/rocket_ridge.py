@@ -33,7 +33,11 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from autoseq import validation
-from autoseq.estimators.deadline import check_search_deadline, check_search_deadline_during
+from autoseq.estimators.deadline import (
+    check_search_deadline,
+    check_search_deadline_during,
+    stoppable_fit,
+)
 from autoseq.preprocessing.padding import pad_sequences
 
 __all__ = ["RocketRidgeClassifier", "RocketRidgeRegressor", "random_kernel_features"]
@@ -95,7 +99,7 @@ def validated_kernel_features(seqs, n_kernels: int, seed: int, max_dilation: int
     X = pad_sequences(seqs)
     forward = _extractor(n_kernels, seed, max_dilation, X.shape[2])
     chunks = []
-    for i in range(0, len(X), CHUNK):  # a fold on much data stops between chunks
+    for i in range(0, len(X), CHUNK):
         check_search_deadline_during("the random kernel features")
         chunks.append(forward(tf.constant(X[i:i + CHUNK])).numpy())
     return np.concatenate(chunks)
@@ -146,7 +150,8 @@ class _RocketRidgeBase(BaseEstimator):
         """
         alphas = self._check_params()
         check_search_deadline(self)
-        features = self._fit_features(X)
+        with stoppable_fit():  # a fold on much data stops between chunks at the deadline
+            features = self._fit_features(X)
         y = self._check_y(validation.check_target(y, len(features)))
         self.scaler_ = StandardScaler().fit(features)
         features = self.scaler_.transform(features)

@@ -200,20 +200,6 @@ def _hydra_features(seqs, n_groups: int, n_kernels_per_group: int, seed: int,
     return np.concatenate(chunks)
 
 
-def _check_positive_integers(estimator, names):
-    for name in names:
-        value = getattr(estimator, name)
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive integer; got {value!r}.")
-
-
-def _check_alphas(estimator):
-    alphas = np.asarray(estimator.alphas, dtype=float).ravel()
-    if alphas.size == 0 or not (alphas > 0).all():
-        raise ValueError(f"alphas must be positive penalties; got {estimator.alphas!r}.")
-    return tuple(alphas)
-
-
 class _HydraFeatures:
     """Hydra's features and parameters in place of ROCKET's, for the ridge estimators."""
 
@@ -225,11 +211,9 @@ class _HydraFeatures:
         self.alphas = alphas
         self.random_state = random_state
 
-    def _check_params(self):
+    def _positive_integer_params(self):
         names = ("n_groups", "n_kernels_per_group")
-        _check_positive_integers(self, names + (() if self.max_dilation is None
-                                                else ("max_dilation",)))
-        return _check_alphas(self)
+        return names + (() if self.max_dilation is None else ("max_dilation",))
 
     def _fit_features(self, X):
         self.dilations_ = None  # set by _hydra from the lengths of the training sequences
@@ -259,10 +243,8 @@ class _RocketHydraFeatures(_HydraFeatures):
         self.alphas = alphas
         self.random_state = random_state
 
-    def _check_params(self):
-        _check_positive_integers(
-            self, ("n_kernels", "max_dilation", "n_groups", "n_kernels_per_group"))
-        return _check_alphas(self)
+    def _positive_integer_params(self):
+        return ("n_kernels", "max_dilation", "n_groups", "n_kernels_per_group")
 
     def _features(self, seqs):
         rocket = validated_kernel_features(seqs, int(self.n_kernels), self.seed_, int(self.max_dilation))

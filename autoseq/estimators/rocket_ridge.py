@@ -115,8 +115,12 @@ class _RocketRidgeBase(BaseEstimator):
         self.alphas = alphas
         self.random_state = random_state
 
+    def _positive_integer_params(self) -> tuple:
+        """The parameters :meth:`_check_params` requires to be positive integers."""
+        return ("n_kernels", "max_dilation")
+
     def _check_params(self):
-        for name in ("n_kernels", "max_dilation"):
+        for name in self._positive_integer_params():
             value = getattr(self, name)
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"{name} must be a positive integer; got {value!r}.")

@@ -378,7 +378,7 @@ def test_a_saved_best_pipeline_predicts_evaluates_and_shows(tiny, tmp_path):
 
 def test_regression_round_trip(tmp_path):
     rng = np.random.default_rng(1)
-    X = rng.normal(size=(36, 6, 1))
+    X = rng.normal(size=(50, 6, 1))  # 50: five folds, not repeated
     y = X[:, :, 0].sum(axis=1) * 1.5 + 0.25
     _long(X, y, target="amount").to_csv(tmp_path / "reg.csv", index=False)
     model = tmp_path / "reg.autoseq"

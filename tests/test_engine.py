@@ -156,15 +156,15 @@ def test_the_forecaster_grid_is_every_window_setting_for_every_architecture(seri
 
 
 def test_the_detector_searches_by_halving(short_rounds):
-    t = np.arange(300)
-    stream = np.sin(2 * np.pi * t / 25) + np.random.default_rng(0).normal(0, 0.05, 300)
+    t = np.arange(200)
+    stream = np.sin(2 * np.pi * t / 25) + np.random.default_rng(0).normal(0, 0.05, 200)
     det = AutoSeqAnomalyDetector(
         architectures=["gru"], param_grid={"gru": {"units": [4, 8]}}, window_length=16,
         bottleneck=[2, 4], cv=2, max_epochs=3, search="halving", time_budget=None,
         random_state=0).fit(stream)
     assert det.search_ == "halving"
     assert np.asarray(det.cv_results_["iter"]).max() >= 1
-    assert det.score_samples(stream).shape == (300,)
+    assert det.score_samples(stream).shape == (200,)
 
 
 def test_the_generator_stands_on_its_own():

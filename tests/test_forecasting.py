@@ -702,12 +702,30 @@ def test_a_short_series_keeps_the_statistical_combination(short_fit):
     # the drift scored better, on folds of 9 origins: 3 independent 3-step forecasts
     assert fc.n_splits_ == 3 and len(fc.cv_predictions_) == 9 * 3
     assert board["mean_score"].max() > row["mean_score"].iloc[0]
-    # its validation forecasts are the median of the three models' own
+    # its validation forecasts are the mean of the three models' own
     three = [fc.refit_candidate(_rank_of(board, n)).cv_predictions_["predicted"].to_numpy()
-             for n in ("AutoETS", "AutoTheta", "AutoARIMA")]
-    np.testing.assert_allclose(fc.cv_predictions_["predicted"], np.median(three, axis=0))
+             for n in ("AutoETS", "AutoTheta", "DynamicOptimizedTheta")]
+    np.testing.assert_allclose(fc.cv_predictions_["predicted"], np.mean(three, axis=0))
     assert fc.predict().shape == (3,) and np.isfinite(fc.predict()).all()
     assert len(fc.backtest(y).scores) == fc.n_splits_
+
+
+def test_a_series_too_short_to_rank_trains_no_default_network_and_says_why():
+    pytest.importorskip("statsforecast")
+    y = 100 + np.cumsum(np.random.default_rng(0).normal(0.5, 2.0, 30))
+    fc = AutoSeqForecaster(horizon=3, season_length=1, random_state=0).fit(y)
+    assert fc.best_params_["model"].model == "Combination"
+    assert "deep" not in set(fc.leaderboard_["kind"])
+    assert "3.0 independent validation forecasts" in fc.cv_scheme_
+    assert "no network was trained" in fc.leaderboard_.attrs["cv"]
+    # networks the user names are trained and listed all the same
+    named = AutoSeqForecaster(
+        horizon=3, season_length=1, architectures=["gru"], strategy="direct", max_epochs=1,
+        param_grid={"gru": {"units": [2], "window__normalize": ["none"],
+                            "transform__method": ["none"]}},
+        random_state=0).fit(y)
+    assert "deep" in set(named.leaderboard_["kind"])
+    assert named.best_params_["model"].model == "Combination"
 
 
 def test_a_better_candidate_on_enough_origins_beats_the_combination():

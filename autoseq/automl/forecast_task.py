@@ -297,6 +297,9 @@ class ForecastTask(Task):
     scale : float
         The MASE scale (in-sample error of the seasonal naive forecast).
     with_exog : bool
+    validation_origins : int or None
+        Forecast origins over all validation folds, set once the folds are
+        known (:meth:`set_folds`).
     combination_oof : list of ndarray or None
         The statistical combination's validation forecasts per fold, once
         :meth:`robust_choice` made it the ensemble row.
@@ -325,7 +328,32 @@ class ForecastTask(Task):
             history = max(history, min(len(target), STATISTICAL_HISTORY))
         self.design = Design(target, exog, self.searched_lookbacks, history, est.horizon)
         self.scale = seasonal_scale(target, season or 1)
+        self.validation_origins = None
         self.combination_oof = None
+
+    def set_folds(self, folds):
+        """Record the walk-forward folds, and name them (with the reason when the
+        statistical combination is the forecast before any candidate is scored)."""
+        horizon = self.estimator.horizon
+        self.validation_origins = sum(len(test) for _, test in folds)
+        self.cv_scheme = f"walk-forward, {len(folds)} folds of {horizon}-step forecasts"
+        if self.combination_decides():
+            self.cv_scheme += (
+                f" ({self.validation_origins / horizon:.1f} independent validation forecasts,"
+                f" fewer than {MIN_INDEPENDENT_ORIGINS}: the statistical combination is the"
+                " forecast, so no network was trained)")
+
+    def combination_decides(self):
+        """Whether the folds are too few to rank candidates, so that the statistical
+        combination will be the forecast (:meth:`robust_choice`).
+
+        The default search then trains no network: none could win. Networks the
+        user named in ``architectures`` are still trained and listed.
+        """
+        est = self.estimator
+        return (bool(est.ensemble) and set(COMBINED_MODELS) <= set(self.statistical)
+                and self.validation_origins is not None
+                and self.validation_origins / est.horizon < MIN_INDEPENDENT_ORIGINS)
 
     def architecture_entries(self):
         """The architectures' grid entries (with any window settings the user gave)."""
@@ -405,7 +433,8 @@ class ForecastTask(Task):
         if self.statistical:
             stages.append(_fixed(self.statistical_grid()))
         reference = reference_entry(self.deep, self.window_grid())
-        if reference is None:
+        if reference is None or (self.estimator.architectures is None
+                                 and self.combination_decides()):
             return stages
         start = {k: v[0] for k, v in reference.items()}
         start["window__lookback"] = middle(reference["window__lookback"], self.season)
@@ -472,9 +501,9 @@ class ForecastTask(Task):
     def robust_choice(self, pipeline, results, oof, y_folds, y, scorer, best_single, outcome):
         """The statistical combination unless the folds can rank, and rank the choice first.
 
-        The combination (:data:`COMBINATION`: the median of the forecasts of
-        AutoETS, AutoTheta and AutoARIMA, a robust default of forecasting
-        practice) is scored from those three candidates' validation forecasts,
+        The combination (:data:`COMBINATION`: the mean of the forecasts of
+        AutoETS, AutoTheta and DynamicOptimizedTheta, a robust default of
+        forecasting practice) is scored from those three candidates' validation forecasts,
         without another fit. Validation origins less than a horizon apart
         share target values, so the folds' ``n`` origins hold ``n / horizon``
         independent forecasts; with fewer than ``MIN_INDEPENDENT_ORIGINS`` (a
@@ -490,7 +519,7 @@ class ForecastTask(Task):
         if members is None or oof is None:
             return outcome
         score = self.prediction_score(scorer, y)
-        combined = [np.median([oof[i][k] for i in members], axis=0)
+        combined = [np.mean([oof[i][k] for i in members], axis=0)
                     for k in range(len(y_folds))]
         if outcome is not None and outcome.wins:
             challenger = split_folds(outcome.residuals, y_folds)
@@ -499,8 +528,7 @@ class ForecastTask(Task):
         done = [k for k, p in enumerate(challenger) if p is not None]
         if not done:
             return outcome
-        independent = sum(len(t) for t in y_folds) / self.estimator.horizon
-        if independent >= MIN_INDEPENDENT_ORIGINS and np.mean(
+        if not self.combination_decides() and np.mean(
                 [score(challenger[k], y_folds[k]) - score(combined[k], y_folds[k])
                  for k in done]) > 0:
             return outcome

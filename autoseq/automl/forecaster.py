@@ -97,9 +97,9 @@ class AutoSeqForecaster(AutoSeqBase):
     ``best_estimator_`` only when it beats, on those folds, the single
     candidate chosen the same way (the best on the folds before each).
 
-    A robust default then stands against that choice: the median of the
-    forecasts of AutoETS, AutoTheta and AutoARIMA ("Combination", scored from
-    their validation forecasts). When the folds hold fewer than four
+    A robust default then stands against that choice: the mean of the
+    forecasts of AutoETS, AutoTheta and DynamicOptimizedTheta ("Combination",
+    scored from their validation forecasts). When the folds hold fewer than four
     independent validation forecasts (origins a horizon apart: a short series,
     a long horizon) they cannot tell candidates apart and the combination, as
     in the M3 and M4 competitions the safer forecast, takes the ensemble row
@@ -156,10 +156,11 @@ class AutoSeqForecaster(AutoSeqBase):
         False leaves the baselines and the statistical models out.
     statistical : bool or list of str, default=True
         The statistical models searched with the baselines: True for all of
-        AutoETS, AutoTheta, AutoARIMA and AutoCES (when statsforecast is
-        installed), False for none, or a list of those names and
-        "Combination" (the median of the forecasts of AutoETS, AutoTheta and
-        AutoARIMA; not searched as a candidate by default, see ``ensemble``).
+        AutoETS, AutoTheta, AutoARIMA, AutoCES and DynamicOptimizedTheta (when
+        statsforecast is installed), False for none, or a list of those names
+        and "Combination" (the mean of the forecasts of AutoETS, AutoTheta and
+        DynamicOptimizedTheta; not searched as a candidate by default, see
+        ``ensemble``).
     ensemble : bool, default=True
         False builds no ensemble, and keeps the best candidate of the folds
         (no statistical combination as the robust default).
@@ -254,8 +255,7 @@ class AutoSeqForecaster(AutoSeqBase):
         design, searched = task.design, task.searched_lookbacks
         folds = walk_forward_folds(self.cv, self.horizon, len(design.origins), len(target),
                                    searched[0])
-        task.cv_scheme = (f"walk-forward, {len(folds)} folds of {self.horizon}-step "
-                          "forecasts")
+        task.set_folds(folds)
         scorer = ForecastScorer(self.scoring or "mase", task.scale)
         search_kind, schedule = task.schedule()
         budget = resolve_time_budget(self.time_budget,

@@ -103,9 +103,11 @@ class AutoSeqForecaster(AutoSeqBase):
     independent validation forecasts (origins a horizon apart: a short series,
     a long horizon) they cannot tell candidates apart and the combination, as
     in the M3 and M4 competitions the safer forecast, takes the ensemble row
-    and becomes ``best_estimator_``; otherwise it does only if it scores better
-    than the search's choice on the folds both forecast
-    (``ForecastTask.robust_choice`` in :mod:`autoseq.automl.forecast_task`).
+    and becomes ``best_estimator_`` (the staged search then trains no network
+    unless ``architectures`` names some, and ``cv_scheme_`` says why);
+    otherwise it does only if it scores better than the search's choice on the
+    folds both forecast (``ForecastTask.robust_choice`` in
+    :mod:`autoseq.automl.forecast_task`).
 
     Parameters
     ----------
@@ -194,6 +196,9 @@ class AutoSeqForecaster(AutoSeqBase):
     n_features_in_ : int
         Number of exogenous variables.
     n_splits_ : int
+    cv_scheme_ : str
+        The folds in words (also the leaderboard's last line), with the
+        reason when the statistical combination was decided before the search.
     search_time_, refit_time_ : float
     stopped_early_ : {None, "time_budget", "interrupted"}
     time_budget_ : float or None

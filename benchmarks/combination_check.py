@@ -101,11 +101,11 @@ def fragment(result: dict) -> str:
     ranked = sorted(means, key=means.get)
     groups = sorted({r["group"] for r in result["series"]})
     lines = [
-        "### Choosing the statistical combination (`benchmarks/combination_check.py`)",
+        "## Choosing the statistical combination (`benchmarks/combination_check.py`)",
         "",
-        f"{result['n_series']} M3 and Tourism series (`load_series(sample=200, seed=S)` for "
-        f"seeds {', '.join(map(str, result['seeds']))}, {result['per_seed']} each, none of "
-        "them in the benchmark samples of seeds 0 and 1), official horizons, mean MASE. "
+        f"{result['n_series']} M3 and Tourism series (`load_series(sample=200, seed=S)`, "
+        f"{result['per_seed']} for each seed S in {result['seeds']}, none of them in the "
+        "benchmark samples of seeds 0 and 1), official horizons, mean MASE. "
         "E AutoETS, T AutoTheta, A AutoARIMA, C AutoCES, D DynamicOptimizedTheta "
         "(statsforecast).",
         "",

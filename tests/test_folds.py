@@ -60,6 +60,17 @@ def test_folds_never_outnumber_the_smallest_class():
     assert cv.cvargs["n_splits"] == 3
 
 
+def test_one_sequence_per_class_gets_plain_shuffled_folds_and_the_search_runs():
+    # UCR's Fungi: 18 training sequences, one of each of 18 classes
+    y = np.arange(18)
+    cv = resolve_cv(None, y, classifier=True, independent=True)
+    assert isinstance(cv, RepeatedKFold) and cv.get_n_splits() == 10
+    X = np.random.default_rng(0).normal(size=(18, 12))
+    clf = AutoSeqClassifier(architectures=[], random_state=0).fit(X, y)
+    assert clf.predict(X).shape == (18,)
+    assert clf.cv_scheme_.startswith("shuffled 5-fold")
+
+
 def test_shuffled_folds_follow_random_state_and_are_fixed_without_it():
     def folds(seed):
         cv = resolve_cv(None, _labels(80), classifier=True, n_samples=80, independent=True,

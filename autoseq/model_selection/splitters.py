@@ -130,8 +130,11 @@ def _shuffled(n, y, classifier, random_state):
     k = FOLDS_FROM_100 if n >= 100 else FOLDS_BELOW_100
     stratify = classifier and y is not None and np.ndim(y) == 1
     if stratify:
-        # no more folds than the smallest class has sequences (at least two)
-        k = int(min(k, max(2, np.unique(np.asarray(y), return_counts=True)[1].min())))
+        counts = np.unique(np.asarray(y), return_counts=True)[1]
+        if counts.max() < 2:  # one sequence per class (one-shot data): nothing to stratify
+            stratify = False
+        else:  # no more folds than the smallest class has sequences (at least two)
+            k = int(min(k, max(2, counts.min())))
     if n < REPEAT_BELOW:
         make = RepeatedStratifiedKFold if stratify else RepeatedKFold
         return make(n_splits=k, n_repeats=REPEATS, random_state=seed)

@@ -30,10 +30,10 @@ import numpy as np
 
 try:
     from benchmarks._common import HERE, save
-    from benchmarks.forecasting_series import load_series, mase
+    from benchmarks.forecasting_series import group_table, load_series, mase
 except ModuleNotFoundError:  # run as a script
     from _common import HERE, save
-    from forecasting_series import load_series, mase
+    from forecasting_series import group_table, load_series, mase
 
 MODELS = {"E": "AutoETS", "T": "AutoTheta", "A": "AutoARIMA", "C": "AutoCES",
           "D": "DynamicOptimizedTheta"}
@@ -99,7 +99,6 @@ def run(seeds=(7, 8), per_seed=140) -> dict:
 def fragment(result: dict) -> str:
     means = result["mean_mase"]
     ranked = sorted(means, key=means.get)
-    groups = sorted({r["group"] for r in result["series"]})
     lines = [
         "## Choosing the statistical combination (`benchmarks/combination_check.py`)",
         "",
@@ -114,12 +113,8 @@ def fragment(result: dict) -> str:
     ]
     lines += [f"| {r} | {means[r]:.3f} | {ranked.index(r) + 1} |"
               for r in sorted(set(SHOWN) | set(ranked[:5]), key=means.get)]
-    lines += ["", "Per group:", "", "| group | series | " + " | ".join(SHOWN) + " |",
-              "|---|---|" + "---|" * len(SHOWN)]
-    for group in groups:
-        members = [r for r in result["series"] if r["group"] == group]
-        cells = [f"{np.nanmean([r['mase'][s] for r in members]):.2f}" for s in SHOWN]
-        lines.append(f"| {group} | {len(members)} | " + " | ".join(cells) + " |")
+    lines += ["", "Per group:", "",
+              *group_table(result["series"], SHOWN, lambda r, s: r["mase"][s], ".2f")]
     return "\n".join(lines) + "\n"
 
 

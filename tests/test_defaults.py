@@ -240,6 +240,42 @@ def test_no_candidate_starts_when_the_leaders_refit_would_not_fit_in_the_budget(
     assert search._candidate_cost(_results([1.0], [0.5], [{"model": "m"}])) is None
 
 
+def test_a_network_whose_refit_the_budget_would_cut_gives_way_to_one_that_fits():
+    from autoseq.automl.base import refit_within_budget
+
+    net, closed, trivial = {"model__architecture": "x"}, {"model": "ridge"}, {"model": "m"}
+    results = _results([10.0, 20.0, 0.01], [0.9, 0.8, 0.5], [net, closed, trivial])
+    # 15 s expected (10 s folds x 1.5): 8 s left trains it for more than half of that
+    assert refit_within_budget(results, 0, left=8.0, budget=60, scale=1.5) == 0
+    # 2 s left would stop it barely trained: the ridge (30 s) may overrun by 6 s only,
+    # so the majority baseline is refitted
+    assert refit_within_budget(results, 0, left=2.0, budget=60, scale=1.5) == 2
+    # a larger budget lets the ridge overrun by up to 30 s: the ridge
+    assert refit_within_budget(results, 0, left=2.0, budget=300, scale=1.5) == 1
+    # a winner without a training loop always finishes; so does the last resort
+    assert refit_within_budget(results, 1, left=-5.0, budget=60, scale=1.5) == 1
+    only_nets = _results([10.0, 30.0], [0.9, 0.8], [net, net])
+    assert refit_within_budget(only_nets, 0, left=1.0, budget=60, scale=1.5) == 0
+
+
+def test_a_fit_whose_budget_is_spent_refits_the_baseline_not_a_cut_network(monkeypatch):
+    from autoseq.automl import base
+
+    X, y = _separable()
+    # no training time left at the refit (as after a search that used the whole budget)
+    monkeypatch.setattr(base, "training_end", lambda started, budget: time.time() - 1.0)
+    with pytest.warns(UserWarning, match="scored best, but its refit on every row"):
+        clf = AutoSeqClassifier(architectures=[get_architecture("gru", units=2)],
+                                max_epochs=2, ensemble=False, time_budget=600,
+                                random_state=0).fit(X, y)
+    board = clf.leaderboard_
+    assert not is_trained(clf.best_params_)
+    assert board["architecture"].iloc[0] == "majority"
+    assert board.attrs["note"].startswith("gru scored best")
+    assert "\nnote: gru scored best" in repr(board)
+    assert clf.cv_results_["mean_test_score"][clf.best_index_] < board["mean_score"].max()
+
+
 def test_a_first_network_starts_only_if_its_setup_fits_in_what_is_left(monkeypatch):
     from collections import deque
 

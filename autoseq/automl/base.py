@@ -21,7 +21,7 @@ from sklearn.metrics import check_scoring
 from sklearn.utils.validation import check_is_fitted
 
 from autoseq import validation
-from autoseq.automl.report import report_stop, report_winner
+from autoseq.automl.report import report_refit_cut, report_stop, report_winner
 from autoseq.estimators.deadline import deadline_callback, training_deadline
 from autoseq.model_selection.budget import (
     SEARCH_SHARE,
@@ -33,6 +33,7 @@ from autoseq.model_selection.progress import SearchProgress
 from autoseq.model_selection.results import (
     append_row,
     describe,
+    is_trained,
     out_of_fold,
     search_results,
     set_ranks,
@@ -44,6 +45,12 @@ from autoseq.model_selection.search import (
 )
 
 SEARCHES = ("auto", "grid", "halving")
+# a network refitted with less than this share of the time its folds trained (scaled to
+# every row) is stopped by the budget long before it learns what its score promised
+REFIT_MIN_SHARE = 0.5
+# a model without a training loop cannot be stopped: it may refit when it overruns the
+# budget by at most this share of it
+REFIT_OVERRUN = 0.1
 
 
 class SearchOutcome:
@@ -114,6 +121,15 @@ def search_and_refit(estimator, task, *, X, y, pipeline, grid, splits, scorer, s
         ensemble.refit_estimate = ensemble.fit_time * search.refit_scale_
         if ensemble.refit_estimate > left:
             ensemble.wins, ensemble.refit_left = False, left
+    refit_cut = None
+    if budget is not None and not (ensemble is not None and ensemble.wins):
+        left = training_end(started, budget) - time.time()
+        chosen = refit_within_budget(results, best_single, left, budget, search.refit_scale_)
+        if chosen != best_single:
+            refit_cut = RefitCut(results["params"][best_single],
+                                 float(results["mean_fit_time"][best_single])
+                                 * search.refit_scale_, left, results["params"][chosen])
+            winner = best_single = chosen
     if ensemble is not None:
         append_row(results, ensemble.params, ensemble.fold_scores, ensemble.fit_time)
         ensemble_index = len(results["params"]) - 1
@@ -121,6 +137,7 @@ def search_and_refit(estimator, task, *, X, y, pipeline, grid, splits, scorer, s
             winner = ensemble_index
     set_ranks(results, ensemble_index, ensemble is not None and ensemble.wins, best_single)
 
+    report_refit_cut(estimator, refit_cut)
     refit_started = time.monotonic()
     # the refit is inside the budget: networks stop training when it is spent
     with training_deadline(training_end(started, budget)):
@@ -136,7 +153,64 @@ def search_and_refit(estimator, task, *, X, y, pipeline, grid, splits, scorer, s
         best=best, results=results, oof=oof, y_folds=y_folds, best_single=best_single,
         winner=winner, ensemble=ensemble, ensemble_index=ensemble_index, residuals=residuals,
         search_time=search_time, refit_time=refit_time, stopped=search.stopped_early_,
-        n_splits=len(splits))
+        n_splits=len(splits), refit_cut=refit_cut)
+
+
+class RefitCut:
+    """The best candidate was a network whose refit the time left would have cut short."""
+
+    def __init__(self, best, estimate, left, chosen):
+        self.best, self.estimate, self.left, self.chosen = best, estimate, left, chosen
+
+    def __str__(self):
+        return (f"{describe(self.best)} scored best, but its refit on every row (~"
+                f"{self.estimate:.0f}s) would have been stopped by the time budget after "
+                f"{max(self.left, 0.0):.0f}s, barely trained; {describe(self.chosen)}, the best "
+                "candidate whose refit fits, was refitted instead (a larger time_budget "
+                "refits the best)")
+
+
+def refit_within_budget(results, best, left, budget, scale) -> int:
+    """The row to refit: ``best``, unless it is a network that ``left`` seconds would stop.
+
+    A network's refit is stopped when the budget is spent; with less than
+    :data:`REFIT_MIN_SHARE` of its expected time (its folds' mean fit time times
+    ``scale``) it would end barely trained. The best-scored candidate whose refit
+    fits is taken instead: a network given that share, or a model without a
+    training loop (it always finishes) overrunning the budget by at most
+    :data:`REFIT_OVERRUN` of it. None fits: ``best``, stopped wherever it is.
+
+    Parameters
+    ----------
+    results : dict
+        The search's results (``params``, ``mean_test_score``, ``mean_fit_time``).
+    best : int
+        The row the search chose.
+    left : float
+        Seconds of training left in the budget (negative once spent).
+    budget : float
+        The whole budget in seconds.
+    scale : float
+        A refit's cost over a fold's (all rows over a fold's training rows).
+
+    Returns
+    -------
+    int
+    """
+    params = results["params"]
+    expected = np.asarray(results["mean_fit_time"], dtype=float) * scale
+
+    def fits(i):
+        if is_trained(params[i]):
+            return left >= REFIT_MIN_SHARE * expected[i]
+        return expected[i] <= max(left, 0.0) + REFIT_OVERRUN * budget
+
+    if not is_trained(params[best]) or fits(best):
+        return best
+    scores = np.asarray(results["mean_test_score"], dtype=float)
+    ranked = [i for i in np.argsort(np.where(np.isfinite(scores), -scores, np.inf),
+                                    kind="stable") if np.isfinite(scores[i])]
+    return next((int(i) for i in ranked if i != best and fits(i)), best)
 
 
 def forget_fitted(estimator) -> None:
@@ -250,6 +324,8 @@ class AutoSeqBase(BaseEstimator):
         self.leaderboard_ = task.leaderboard(results, outcome)
         self.cv_scheme_ = task.cv_scheme
         self.leaderboard_.attrs["cv"] = task.cv_scheme
+        if outcome.refit_cut is not None:
+            self.leaderboard_.attrs["note"] = str(outcome.refit_cut)
         self.search_time_ = outcome.search_time
         self.refit_time_ = outcome.refit_time
         ensemble = outcome.ensemble

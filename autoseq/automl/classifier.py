@@ -233,6 +233,8 @@ class AutoSeqClassifier(ClassifierMixin, AutoSeqBase):
         fit_time, error (why a candidate failed or did not run). The winner
         is ``best_index_``: an ensemble that ranks first by its score on later
         folds can still lose to the best single candidate on those folds.
+        ``attrs["note"]`` says why, when the best network's refit would not
+        fit in the time budget and another candidate was refitted.
     ensemble_ : EnsembleClassifier or None
         The ensemble: fitted (it is ``best_estimator_``) when it won,
         unfitted otherwise (``clone(ensemble_).fit(X, y)`` fits it); None when

@@ -44,6 +44,18 @@ def report_stop(estimator, search, budget=None) -> None:
             UserWarning, stacklevel=4)
 
 
+def report_refit_cut(estimator, refit_cut) -> None:
+    """Warn (or, for the default budget, say when verbose) that the best candidate's refit
+    would not fit in the budget and which candidate was refitted instead."""
+    if refit_cut is None:
+        return
+    if isinstance(estimator.time_budget, str):  # the default budget: expected, not a fault
+        if estimator.verbose:
+            say(str(refit_cut))
+    else:
+        warnings.warn(str(refit_cut), UserWarning, stacklevel=4)
+
+
 def report_winner(estimator, outcome) -> None:
     """Say what won, how the ensemble fared, and what a winning baseline beat."""
     results = estimator.cv_results_

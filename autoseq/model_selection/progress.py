@@ -374,9 +374,10 @@ class Leaderboard(pd.DataFrame):
         return self._fit_to_width(shown, shutil.get_terminal_size().columns) + self._footer()
 
     def _footer(self) -> str:
-        """The folds behind the scores (``attrs["cv"]``, set by the search), as a last line."""
-        cv = self.attrs.get("cv")
-        return f"\ncv: {cv}" if cv else ""
+        """The folds behind the scores (``attrs["cv"]``, set by the search) and what the
+        refit changed (``attrs["note"]``), as last lines."""
+        return "".join(f"\n{key}: {self.attrs[key]}" for key in ("cv", "note")
+                       if self.attrs.get(key))
 
     @classmethod
     def _fit_to_width(cls, shown: pd.DataFrame, width: int) -> str:

@@ -211,9 +211,33 @@ class Collection:
 
 
 # -- the results file -------------------------------------------------------------------
-def results_path(collection: str, budget: float) -> Path:
+def results_path(collection: str, budget: float | str) -> Path:
     """``benchmarks/results/archive_<collection>_b<budget>.jsonl``."""
-    return RESULTS / f"archive_{collection}_b{budget:g}.jsonl"
+    return RESULTS / f"archive_{collection}_b{budget_text(budget)}.jsonl"
+
+
+def budget_text(budget: float | str) -> str:
+    """``30`` for 30.0 seconds, ``auto`` for the estimators' default budget."""
+    return budget if isinstance(budget, str) else f"{budget:g}"
+
+
+def budget_phrase(budget: float | str) -> str:
+    """``30 s per item``, or ``time_budget='auto' per item``."""
+    return f"time_budget={budget!r} per item" if isinstance(budget, str) else f"{budget:g} s per item"
+
+
+def parse_budget(text: str) -> float | str:
+    """``--budget``: seconds, or "auto" (the default ``time_budget`` of each estimator)."""
+    if text == "auto":
+        return text
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected seconds or 'auto'; got {text!r}") from None
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds; got {text}")
+    return seconds
 
 
 def load_results(path: Path) -> tuple[list[dict], dict[str, dict], int]:
@@ -275,7 +299,7 @@ def run_collection(collection: Collection, budget: float, *, sample: int | None 
         picked += f" named by --items (of {len(every)})"
     say(f"[archive] {collection.name}: {picked}; {len(chosen) - len(todo)} already in {path}"
         f"{f' ({bad} unreadable line(s) skipped)' if bad else ''}; {len(todo)} to run, "
-        f"budget {budget:g} s per item")
+        f"budget {budget_phrase(budget)}")
     if not todo:
         return []
     collection.setup()
@@ -1077,7 +1101,7 @@ def render_report(paths, collections: dict, out: Path = FRAGMENT) -> str:
         budget = runs[-1]["budget_s"]
         n_items = runs[-1]["n_items"]
         parts += [f"### {collection.title}: {len(rows)} of {n_items} items, "
-                  f"{budget:g} s per item", "", f"Results: `{_shown(path)}`."]
+                  f"{budget_phrase(budget)}", "", f"Results: `{_shown(path)}`."]
         parts += _run_lines(runs)
         if len(rows) < n_items:
             walls = [r["wall_s"] for r in rows.values()]
@@ -1135,8 +1159,9 @@ def build_parser(names) -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--collection", choices=list(names),
                         help="the collection to run (or to report; default: report all)")
-    parser.add_argument("--budget", type=float, default=60.0,
-                        help="seconds per item, passed as time_budget= (default 60)")
+    parser.add_argument("--budget", type=parse_budget, default=60.0,
+                        help="seconds per item, passed as time_budget= (default 60), or "
+                        "'auto': each estimator's default budget, which grows with the data")
     parser.add_argument("--sample", type=int, help="run a seeded random sample of N items")
     parser.add_argument("--seed", type=int, default=0, help="seed of --sample (default 0)")
     parser.add_argument("--items", nargs="+", help="run only these items (by name)")

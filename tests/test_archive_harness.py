@@ -125,6 +125,28 @@ def _write_ucr_layout(root: Path):
             np.savetxt(folder / f"{name}_{split}.tsv", np.column_stack([y, X]), delimiter="\t")
 
 
+def test_budget_is_seconds_or_the_estimators_default(tmp_path, no_tensorflow):
+    seen = []
+
+    class Budgets(Toy):
+        def run_item(self, item, budget):
+            seen.append(budget)
+            return super().run_item(item, budget)
+
+    factories = {"toy": lambda args: Budgets(n=1)}
+    archive.main(["--collection", "toy", "--budget", "auto", "--results",
+                  str(tmp_path / "auto.jsonl"), "--no-progress"], collections=factories)
+    assert seen == ["auto"]
+    assert archive.results_path("ucr", "auto").name == "archive_ucr_bauto.jsonl"
+    assert archive.results_path("ucr", 30.0).name == "archive_ucr_b30.jsonl"
+    text = archive.render_report([tmp_path / "auto.jsonl"], {"toy": Budgets()},
+                                 tmp_path / "archive.md")
+    assert "time_budget='auto' per item" in text
+    for bad in ("soon", "0", "-5"):
+        with pytest.raises(SystemExit):
+            archive.main(["--collection", "toy", "--budget", bad], collections=factories)
+
+
 def test_ucr_collection_passes_the_budget_to_the_estimator(tmp_path):
     from autoseq import AutoSeqClassifier
 

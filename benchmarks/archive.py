@@ -52,6 +52,7 @@ import importlib.util
 import io
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -998,13 +999,16 @@ def m3_summary(rows: list[dict]) -> str:
         lines.append(f"- autoseq has the lowest sMAPE of all methods on {wins} of {len(ok)}.")
     for m, bad in failed.items():
         if bad:
-            reasons: dict[str, list[str]] = {}
+            # one line per kind of error: the same message but for its numbers
+            reasons: dict[str, list[dict]] = {}
             for r in bad:
-                reason = (r.get(m) or r).get("error", "not run").split(". ")[0]
-                reasons.setdefault(reason, []).append(r["item"])
+                error = (r.get(m) or r).get("error", "not run")
+                reasons.setdefault(re.sub(r"\d+", "#", error), []).append(r)
             lines.append(f"- {m} failed on {len(bad)}: " + "; ".join(
-                f"{len(items)} x {reason} (e.g. {items[0]})" for reason, items in
-                reasons.items()) + ".")
+                f"{len(rs)} x (training lengths "
+                f"{min(r.get('n_train', 0) for r in rs)}-{max(r.get('n_train', 0) for r in rs)})"
+                f" e.g. {rs[0]['item']}: \"{(rs[0].get(m) or rs[0]).get('error', 'not run')}\""
+                for rs in reasons.values()) + ".")
     return "\n".join(lines)
 
 
@@ -1103,7 +1107,14 @@ def render_report(paths, collections: dict, out: Path = FRAGMENT) -> str:
         parts += [f"### {collection.title}: {len(rows)} of {n_items} items, "
                   f"{budget_phrase(budget)}", "", f"Results: `{_shown(path)}`."]
         parts += _run_lines(runs)
-        if len(rows) < n_items:
+        chosen = [r for r in runs if r.get("only") or (r.get("sample")
+                                                        and r["sample"] < r["n_items"])]
+        if (len(chosen) == len(runs) and len(rows) < n_items
+                and set(rows) >= {i for r in chosen for i in r["selected"]}):
+            what = "sample" if any(r.get("sample") for r in chosen) else "choice (--items)"
+            parts += [f"- A stated {what}: every one of its {len(rows)} items finished (the "
+                      f"other {n_items - len(rows)} of the collection were not run)."]
+        elif len(rows) < n_items:
             walls = [r["wall_s"] for r in rows.values()]
             parts += [f"- A partial run: {len(rows)} of {n_items} items. At this run's mean of "
                       f"{np.mean(walls):.0f} s per item the other {n_items - len(rows)} would "

@@ -194,7 +194,7 @@ def _fake_m3(groups):
                for g, n in groups.items() for k in range(n)]
     fake.load_series = lambda sample=None, seed=0, archives=(), all_lengths=False: records
     fake.run_item = lambda record, budget: {
-        "name": record["name"], "group": record["group"],
+        "name": record["name"], "group": record["group"], "n_train": len(record["train"]),
         **{m: {"smape": 10.0 + (m == "autoseq"), "mase": 1.0, "fit_s": budget}
            for m in archive.M3_METHODS}}
     return fake
@@ -231,9 +231,13 @@ def test_m3_sample_is_stratified_by_frequency_and_names_failures(monkeypatch, tm
     rows[0]["autoseq"] = {"error": "ValueError: y has 14 observations. Pass a longer series"}
     table = m3.summary(rows)
     assert "9 of 10 series forecast by every method" in table
-    assert "autoseq failed on 1: 1 x ValueError: y has 14 observations" in table
+    assert ("autoseq failed on 1: 1 x (training lengths 2-2) e.g. "
+            f'{rows[0]["item"]}: "ValueError: y has 14 observations') in table
     run = json.loads((tmp_path / "m3.jsonl").read_text().splitlines()[0])
     assert run["sampling"].startswith("stratified by frequency")
+    text = archive.render_report([tmp_path / "m3.jsonl"], {"m3": m3}, tmp_path / "a.md")
+    assert "A stated sample: every one of its 10 items finished" in text
+    assert "partial run" not in text
 
 
 def test_two_runs_compare_on_the_sets_both_finished(tmp_path):

@@ -280,7 +280,7 @@ def chance(labels: np.ndarray, tol: int) -> float:
     return float(near.mean())
 
 
-def run_one(series: dict, *, quick: bool = False) -> dict:
+def run_one(series: dict, *, quick: bool = False, time_budget="auto") -> dict:
     from autoseq import AutoSeqAnomalyDetector
     from autoseq.automl.detector import default_window_lengths
     from autoseq.baselines.anomaly import MatrixProfileDetector
@@ -306,7 +306,8 @@ def run_one(series: dict, *, quick: bool = False) -> dict:
     t0 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        det = AutoSeqAnomalyDetector(random_state=0, **params).fit(frame)
+        det = AutoSeqAnomalyDetector(random_state=0, time_budget=time_budget,
+                                     **params).fit(frame)
         scores = det.score_samples(scored)
     worst, hit = ucr_hit(scores, labels, tol)
     board = det.leaderboard_
@@ -318,6 +319,17 @@ def run_one(series: dict, *, quick: bool = False) -> dict:
         "candidates_run": int(np.isfinite(board["mean_score"].astype(float)).sum()),
         "candidates": len(board)}
     return row
+
+
+def run_item(series: dict, budget) -> dict:
+    """One series for ``benchmarks/archive.py --collection anomaly``: :func:`run_one`
+    with the detector under ``time_budget=budget``."""
+    return run_one(series, time_budget=budget)
+
+
+def summary(rows: list[dict]) -> str:
+    """The archive harness's table: the per-source tables of :func:`fragment`."""
+    return "\n".join(source_tables(rows, summarize(rows), heading="####"))
 
 
 def summarize(rows: list[dict]) -> dict:
@@ -351,6 +363,15 @@ def fragment(result: dict) -> str:
         "on the whole series, anomalies included, and scored as training data. The "
         "matrix-profile discord runs at the detector's longest default window (the period).",
         ""]
+    lines += source_tables(rows, summary)
+    lines += ["What each series is:", ""]
+    lines += [f"- **{r['name']}**: {r['note']}." for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def source_tables(rows: list[dict], summary: dict, heading: str = "###") -> list[str]:
+    """Markdown lines: per source (real, constructed), hits and one row per series."""
+    lines = []
     for source, title in (("real", "Real labelled series"),
                           ("constructed", "Constructed series (a real normal series with "
                                           "one inserted anomaly)")):
@@ -358,7 +379,7 @@ def fragment(result: dict) -> str:
         if not part:
             continue
         s = summary[source]
-        lines += [f"### {title}: default detector {s['detector_hits']}/{s['series']}, "
+        lines += [f"{heading} {title}: default detector {s['detector_hits']}/{s['series']}, "
                   f"matrix profile {s['matrix_profile_hits']}/{s['series']} "
                   f"(chance {s['mean_chance']:.2f} on average)", "",
                   "| series | rows x channels | fitted on | tolerance (chance) | detector: "
@@ -375,9 +396,7 @@ def fragment(result: dict) -> str:
                 f"{d['wall_s']:.0f} s | {p['window_length']} | {p['argmin']} | "
                 f"{'yes' if p['hit'] else 'no'} | {p['wall_s']:.1f} s |")
         lines += [""]
-    lines += ["What each series is:", ""]
-    lines += [f"- **{r['name']}**: {r['note']}." for r in rows]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _short(params: dict) -> str:

@@ -240,6 +240,36 @@ def test_m3_sample_is_stratified_by_frequency_and_names_failures(monkeypatch, tm
     assert "partial run" not in text
 
 
+def test_anomaly_collection_runs_the_detector_and_the_matrix_profile_under_the_budget(
+        monkeypatch, tmp_path, no_tensorflow):
+    from benchmarks import anomaly_series
+
+    t = np.arange(600.0)
+    values = np.sin(2 * np.pi * t / 50)[:, None]
+    values[400:410] += 3.0  # one planted anomaly, well inside the scored part
+    labels = np.zeros(600, bool)
+    labels[400:410] = True
+    record = {"name": "planted", "values": values, "labels": labels, "train_end": 300,
+              "source": "constructed", "note": "a sine with a bump"}
+    monkeypatch.setattr(anomaly_series, "load_series", lambda: [record])
+    budgets = []
+    real_run_one = anomaly_series.run_one
+
+    def quick_run_one(series, *, quick=False, time_budget="auto"):
+        budgets.append(time_budget)
+        return real_run_one(series, quick=True, time_budget=time_budget)
+
+    monkeypatch.setattr(anomaly_series, "run_one", quick_run_one)
+    collection = archive.AnomalyCollection()
+    rows = archive.run_collection(collection, 20, path=tmp_path / "a.jsonl", progress=False)
+    assert budgets == [20] and "error" not in rows[0], rows[0]
+    assert set(rows[0]) >= {"detector", "matrix_profile", "chance"}
+    table = collection.summary(rows)
+    assert table.startswith("#### Constructed series (a real normal series with one "
+                            "inserted anomaly): default detector ")
+    assert "| planted | 600 x 1 | first 300 |" in table
+
+
 def test_two_runs_compare_on_the_sets_both_finished(tmp_path):
     from benchmarks import archive_compare
 

@@ -359,6 +359,8 @@ def _headline(row: dict) -> str:
             if name:
                 parts.append(f"{key} {value[name]:.4f}"
                              + ("" if name == "score" else f" {name}"))
+            elif isinstance(value.get("hit"), bool):  # an anomaly series' top-1 rule
+                parts.append(f"{key} {'hit' if value['hit'] else 'miss'}")
     return ", ".join(parts) + f" ({row['wall_s']:.0f} s)"
 
 

@@ -264,6 +264,8 @@ def test_anomaly_collection_runs_the_detector_and_the_matrix_profile_under_the_b
     rows = archive.run_collection(collection, 20, path=tmp_path / "a.jsonl", progress=False)
     assert budgets == [20] and "error" not in rows[0], rows[0]
     assert set(rows[0]) >= {"detector", "matrix_profile", "chance"}
+    assert archive._headline(rows[0]).split(" (")[0] in {
+        f"matrix_profile {m}, detector {d}" for d in ("hit", "miss") for m in ("hit", "miss")}
     table = collection.summary(rows)
     assert table.startswith("#### Constructed series (a real normal series with one "
                             "inserted anomaly): default detector ")

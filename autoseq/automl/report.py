@@ -27,11 +27,7 @@ def report_stop(estimator, search, budget=None) -> None:
                    "candidates; the rest were "
                    "not tried (they are on the leaderboard as not run). The best finished "
                    "candidate is refitted.")
-        if isinstance(time_budget, str):  # the default budget: expected, not a fault
-            if verbose:
-                say(message)
-        else:
-            warnings.warn(message, UserWarning, stacklevel=4)
+        tell_about_budget(estimator, message, stacklevel=5)
     elif search.stopped_early_ == "unbeatable" and verbose:
         say(f"a candidate scored the best possible cv score after {n_run} candidates; "
             f"the {len(search.skipped_)} trained candidates left could at most tie, so "
@@ -44,16 +40,14 @@ def report_stop(estimator, search, budget=None) -> None:
             UserWarning, stacklevel=4)
 
 
-def report_refit_cut(estimator, refit_cut) -> None:
-    """Warn (or, for the default budget, say when verbose) that the best candidate's refit
-    would not fit in the budget and which candidate was refitted instead."""
-    if refit_cut is None:
-        return
-    if isinstance(estimator.time_budget, str):  # the default budget: expected, not a fault
+def tell_about_budget(estimator, message: str, stacklevel: int = 4) -> None:
+    """Warn of what the time budget changed; for the default budget (expected, not a
+    fault) say it only when verbose. ``stacklevel`` reaches the user's ``fit``."""
+    if isinstance(estimator.time_budget, str):
         if estimator.verbose:
-            say(str(refit_cut))
+            say(message)
     else:
-        warnings.warn(str(refit_cut), UserWarning, stacklevel=4)
+        warnings.warn(message, UserWarning, stacklevel=stacklevel)
 
 
 def report_winner(estimator, outcome) -> None:

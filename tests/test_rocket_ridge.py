@@ -39,8 +39,8 @@ CLASSIFIER_FAILURES = {
     **SHARED_FAILURES,
     "check_classifiers_train": LIST_REASON,
     "check_methods_subset_invariance": (
-        "float32 convolutions: another batch size can change the last bit of a feature "
-        "(about 1e-7 relative, the check's own tolerance)"
+        "the ridge scores float32 features in float32: another number of rows can change "
+        "the last bit of a score (about 1e-7 relative, the check's own tolerance)"
     ),
     "check_classifier_multioutput": (
         "predict_proba clips the ridge's scores to [0, 1], so labels scored beyond +-1 tie "
@@ -193,10 +193,40 @@ def test_rocket_ridge_is_left_out(make, X, y):
     assert "rocket_hydra_ridge" not in _names(_grid(make(), X, y))
 
 
-def test_rocket_ridge_is_left_out_of_large_training_sets(monkeypatch):
+def test_a_large_training_set_keeps_the_closed_form_candidate_on_a_sample(monkeypatch):
     monkeypatch.setattr(autoseq.automl.task, "ROCKET_RIDGE_MAX_SEQUENCES", 10)
-    assert "rocket_hydra_ridge" not in _names(_grid(AutoSeqClassifier(), np.zeros((12, 6, 1)),
-                                              np.arange(12) % 2))
+    grid = _grid(AutoSeqClassifier(), np.zeros((12, 6, 1)), np.arange(12) % 2)
+    closed_form = [m for entry in grid if "model__architecture" not in entry
+                   for m in entry["model"] if type(m).__name__ == "RocketHydraRidgeClassifier"]
+    assert len(closed_form) == 1 and closed_form[0].max_sequences == 10
+
+
+@pytest.mark.parametrize("Estimator", [RocketRidgeClassifier, RocketRidgeRegressor])
+def test_max_sequences_fits_the_ridge_on_a_sample(Estimator):
+    X, y = _shapes(60)
+    est = Estimator(n_kernels=40, max_sequences=20, random_state=0).fit(X, y)
+    assert est.ridge_.n_features_in_ == 80
+    full = Estimator(n_kernels=40, random_state=0).fit(X, y)
+    assert est.predict(X).shape == full.predict(X).shape
+    assert not np.array_equal(est.ridge_.coef_, full.ridge_.coef_)
+    same = Estimator(n_kernels=40, max_sequences=60, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(same.ridge_.coef_, full.ridge_.coef_)
+
+
+def test_a_sample_keeps_every_class():
+    X, y = _shapes(60)
+    y = np.where(np.arange(60) == 59, 2, y)  # one sequence of class 2
+    for seed in range(5):
+        clf = RocketRidgeClassifier(n_kernels=20, max_sequences=5, random_state=seed).fit(X, y)
+        assert list(clf.classes_) == [0, 1, 2]
+        assert len(clf._kept_sequences(y)) == 5
+
+
+@pytest.mark.parametrize("bad", [1, 0, 2.5, True, "10"])
+def test_max_sequences_must_be_an_integer_of_at_least_two(bad):
+    X, y = _shapes(20)
+    with pytest.raises(ValueError, match="max_sequences must be None or an integer of at least 2"):
+        RocketRidgeClassifier(n_kernels=20, max_sequences=bad).fit(X, y)
 
 
 def test_a_tie_goes_to_the_cheapest_candidate_that_reads_the_sequences(monkeypatch):

@@ -52,6 +52,7 @@ from autoseq.estimators.rocket_ridge import (
     RocketRidgeClassifier,
     RocketRidgeRegressor,
     check_kernel_input,
+    dilated_convolution,
     validated_kernel_features,
 )
 from autoseq.preprocessing.padding import pad_sequences
@@ -126,6 +127,7 @@ def _extractor(n_groups: int, n_kernels_per_group: int, seed: int,
                 selection, kernels = next(weights)
                 plan.append((d, diff, tf.constant(selection), tf.constant(kernels)))
 
+    @tf.function(jit_compile=True)
     def counts(z, valid):
         """Soft counts of each group's largest response, hard counts of its smallest."""
         shape = tf.shape(z)
@@ -149,8 +151,11 @@ def _extractor(n_groups: int, n_kernels_per_group: int, seed: int,
         out = []
         for d, reads_diff, selection, kernels in plan:
             series, mask = (diff, valid_diff) if reads_diff else (x, valid)
-            summed = tf.einsum("btc,cg->btg", series, selection)  # each group's channel sum
-            z = tf.nn.conv1d(summed, kernels, stride=1, padding="SAME", dilations=d)
+            if channels == 1:  # every group reads the one channel: one product, no groups
+                z = dilated_convolution(series, kernels, d)
+            else:
+                summed = tf.einsum("btc,cg->btg", series, selection)  # each group's channel sum
+                z = tf.nn.conv1d(summed, kernels, stride=1, padding="SAME", dilations=d)
             out.extend(counts(z, mask))
         return tf.concat(out, axis=1)
 
@@ -204,20 +209,21 @@ class _HydraFeatures:
     """Hydra's features and parameters in place of ROCKET's, for the ridge estimators."""
 
     def __init__(self, n_groups=64, n_kernels_per_group=8, max_dilation=None,
-                 alphas=DEFAULT_ALPHAS, random_state=None):
+                 alphas=DEFAULT_ALPHAS, max_sequences=None, random_state=None):
         self.n_groups = n_groups
         self.n_kernels_per_group = n_kernels_per_group
         self.max_dilation = max_dilation
         self.alphas = alphas
+        self.max_sequences = max_sequences
         self.random_state = random_state
 
     def _positive_integer_params(self):
         names = ("n_groups", "n_kernels_per_group")
         return names + (() if self.max_dilation is None else ("max_dilation",))
 
-    def _fit_features(self, X):
+    def _fit_features(self, seqs):
         self.dilations_ = None  # set by _hydra from the lengths of the training sequences
-        return super()._fit_features(X)
+        return super()._fit_features(seqs)
 
     def _features(self, seqs):
         return self._hydra(seqs, self.max_dilation)
@@ -235,12 +241,13 @@ class _RocketHydraFeatures(_HydraFeatures):
     """ROCKET's features, then Hydra's, from one seed, for the ridge estimators."""
 
     def __init__(self, n_kernels=5000, max_dilation=32, n_groups=64, n_kernels_per_group=8,
-                 alphas=DEFAULT_ALPHAS, random_state=None):
+                 alphas=DEFAULT_ALPHAS, max_sequences=None, random_state=None):
         self.n_kernels = n_kernels
         self.max_dilation = max_dilation
         self.n_groups = n_groups
         self.n_kernels_per_group = n_kernels_per_group
         self.alphas = alphas
+        self.max_sequences = max_sequences
         self.random_state = random_state
 
     def _positive_integer_params(self):
@@ -268,6 +275,11 @@ class HydraRidgeClassifier(_HydraFeatures, RocketRidgeClassifier):
         largest a kernel of length 9 can span on the longest training sequence.
     alphas : array-like, default=10 values from 1e-3 to 1e3
         Ridge penalties tried; the best by leave-one-out cross-validation is kept.
+    max_sequences : int or None, default=None
+        Learn from at most this many training sequences, drawn at random (every
+        class kept): the leave-one-out ridge solves a problem as large as the
+        number of sequences, so its time grows with their cube. The search sets it
+        for large collections.
     random_state : int, RandomState or None, default=None
         Seed of the kernels and of the channels each group sums.
 
@@ -313,7 +325,7 @@ class HydraRidgeRegressor(_HydraFeatures, RocketRidgeRegressor):
 
     Parameters
     ----------
-    n_groups, n_kernels_per_group, max_dilation, alphas, random_state
+    n_groups, n_kernels_per_group, max_dilation, alphas, max_sequences, random_state
         As in :class:`HydraRidgeClassifier`.
 
     Attributes
@@ -363,6 +375,11 @@ class RocketHydraRidgeClassifier(_RocketHydraFeatures, RocketRidgeClassifier):
         Hydra's kernels per group.
     alphas : array-like, default=10 values from 1e-3 to 1e3
         Ridge penalties tried; the best by leave-one-out cross-validation is kept.
+    max_sequences : int or None, default=None
+        Learn from at most this many training sequences, drawn at random (every
+        class kept): the leave-one-out ridge solves a problem as large as the
+        number of sequences, so its time grows with their cube. The search sets it
+        for large collections.
     random_state : int, RandomState or None, default=None
         Seed of both kernel sets (and of the channels each Hydra group sums).
 
@@ -410,7 +427,7 @@ class RocketHydraRidgeRegressor(_RocketHydraFeatures, RocketRidgeRegressor):
 
     Parameters
     ----------
-    n_kernels, max_dilation, n_groups, n_kernels_per_group, alphas, random_state
+    n_kernels, max_dilation, n_groups, n_kernels_per_group, alphas, max_sequences, random_state
         As in :class:`RocketHydraRidgeClassifier`.
 
     Attributes

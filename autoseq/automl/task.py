@@ -47,7 +47,7 @@ SEARCH_LEARNING_RATE = 3e-3
 # round would keep one or two of them anyway
 HALVING_FROM = 7
 # the closed-form ridge holds all features (n x 10,000-17,000) and solves an n x n
-# problem: past a few thousand sequences the ``rocket`` network (gradient descent) is the way
+# problem: past a few thousand sequences it learns from a random sample of this many
 ROCKET_RIDGE_MAX_SEQUENCES = 4000
 
 
@@ -211,11 +211,14 @@ class Task:
 
     def closed_form_models(self, X, y) -> list:
         """Models fitted without gradient descent, behind the usual preprocessing: the
-        task's rocket_ridge for numeric sequences, up to ROCKET_RIDGE_MAX_SEQUENCES."""
-        if self.is_text(X) or len(X) > ROCKET_RIDGE_MAX_SEQUENCES:
+        task's rocket_ridge for numeric sequences, learning from at most
+        ROCKET_RIDGE_MAX_SEQUENCES of them."""
+        if self.is_text(X):
             return []
         model = self.rocket_ridge()
-        return [model] if model is not None else []
+        if model is None:
+            return []
+        return [model.set_params(max_sequences=ROCKET_RIDGE_MAX_SEQUENCES)]
 
     def param_grid(self, X, y) -> list:
         """Every candidate as a list of grid dicts: closed-form models, baselines, then

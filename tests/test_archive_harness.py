@@ -291,3 +291,19 @@ def test_two_runs_compare_on_the_sets_both_finished(tmp_path):
     assert "Over 2 sets: mean accuracy old 0.8500" in text
     assert "new 0.9000" in text and "new - old: +0.0500" in text
     assert "better / equal / worse on 1 / 1 / 0 sets" in text
+    assert "from the old run" not in text
+
+
+def test_a_comparison_borrows_minirocket_from_the_first_run_when_the_second_skipped_it(
+        tmp_path):
+    from benchmarks import archive_compare
+
+    def write(path, minirocket):
+        row = {"type": "item", "item": "x", "autoseq": {"score": 0.9, "fit_s": 1.0},
+               "rocket_ridge": {"score": 0.5}, "minirocket": minirocket}
+        path.write_text(json.dumps(row) + "\n")
+
+    write(tmp_path / "a.jsonl", {"score": 0.7})
+    write(tmp_path / "b.jsonl", {"skipped": "--no-minirocket"})
+    text = archive_compare.compare(tmp_path / "a.jsonl", tmp_path / "b.jsonl", ("old", "new"))
+    assert "MiniRocket 0.7000 (from the old run on 1 sets: the new run skipped it)." in text

@@ -8,7 +8,7 @@ This script times, on random sequences of several shapes and in one run:
   (5,000 kernels, as the estimators use);
 - ``rocket (Keras layer)``: the same features through the ``rocket`` network's
   Keras layer, compiled as one ``tf.function`` (how the estimators computed them
-  before the features were written as matrix products with XLA-fused reductions);
+  before the features were written as matrix products);
 - ``hydra``: :func:`autoseq.estimators.hydra_ridge.hydra_features` (64 groups of 8);
 - ``MiniRocket``: aeon's ``MiniRocket`` ``fit_transform`` (about 10,000 features),
   in aeon's own virtual environment (see ``benchmarks/_minirocket.py``), when there is one.
@@ -149,7 +149,7 @@ def fragment(result: dict, before: dict | None = None) -> str:
         lines += ["", "\"Before\": the same script at the code of "
                   f"{before.get('code', 'an older commit')}, {before['machine']['date']}, "
                   "where ROCKET's features went through the Keras layer and Hydra's "
-                  "through grouped convolutions and uncompiled counting."]
+                  "through grouped convolutions."]
     return "\n".join(lines) + "\n"
 
 

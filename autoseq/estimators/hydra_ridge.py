@@ -127,7 +127,6 @@ def _extractor(n_groups: int, n_kernels_per_group: int, seed: int,
                 selection, kernels = next(weights)
                 plan.append((d, diff, tf.constant(selection), tf.constant(kernels)))
 
-    @tf.function(jit_compile=True)
     def counts(z, valid):
         """Soft counts of each group's largest response, hard counts of its smallest."""
         shape = tf.shape(z)

@@ -7,8 +7,8 @@ chosen by leave-one-out cross-validation, is faster and more accurate: that is
 how ROCKET itself is fitted (Dempster, Petitjean and Webb, 2020). These
 estimators compute the same features as ``rocket`` (the kernels of the Keras layer
 :class:`autoseq.networks.layers.RandomConvolutionFeatures`, through one compiled call per
-chunk of sequences: each convolution a matrix product, the reductions over time fused
-by XLA), standardise them and fit scikit-learn's
+chunk of sequences, each convolution a matrix product), standardise them and fit
+scikit-learn's
 :class:`~sklearn.linear_model.RidgeClassifierCV` or
 :class:`~sklearn.linear_model.RidgeCV`.
 
@@ -79,9 +79,10 @@ def _extractor(n_kernels: int, seed: int, max_dilation: int, channels: int):
     """A compiled ``(batch, steps, channels) -> (batch, 2 * n_kernels)`` feature function.
 
     It reads the kernels of :class:`autoseq.networks.layers.RandomConvolutionFeatures`
-    and computes that layer's features, each convolution as a matrix product and the
-    reductions over time compiled by XLA, which fuses them: about twice as fast on CPU
-    as the layer's own call (``benchmarks/feature_speed.py``).
+    and computes that layer's features, each convolution as a matrix product: faster
+    on CPU than the layer's own call (``benchmarks/feature_speed.py``). XLA, which
+    fused the reductions over time for another 1.5x, crashed the process once
+    (a segmentation fault in a fresh-clone CI run), so nothing here is compiled by it.
     """
     from autoseq._backend import tensorflow as _tensorflow
 
@@ -93,7 +94,6 @@ def _extractor(n_kernels: int, seed: int, max_dilation: int, channels: int):
     groups = [(tf.constant(kernel.numpy()), tf.constant(bias.numpy()), dilation)
               for kernel, bias, dilation in layer.groups]
 
-    @tf.function(jit_compile=True)
     def positives_and_max(z, bias, valid):
         z = z + bias
         positives = tf.reduce_sum(tf.cast(z > 0, z.dtype) * valid, axis=1)

@@ -81,8 +81,9 @@ def _extractor(n_kernels: int, seed: int, max_dilation: int, channels: int):
     It reads the kernels of :class:`autoseq.networks.layers.RandomConvolutionFeatures`
     and computes that layer's features, each convolution as a matrix product: faster
     on CPU than the layer's own call (``benchmarks/feature_speed.py``). XLA, which
-    fused the reductions over time for another 1.5x, crashed the process once
-    (a segmentation fault in a fresh-clone CI run), so nothing here is compiled by it.
+    fused the reductions over time (1.5x more here, 3-4x on Hydra's counts), crashed
+    the process once (a segmentation fault in a fresh-clone CI run), so nothing here is
+    compiled by it.
     """
     from autoseq._backend import tensorflow as _tensorflow
 

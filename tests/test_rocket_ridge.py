@@ -278,3 +278,25 @@ def test_a_fold_on_much_data_stops_between_chunks_once_the_search_deadline_passe
     # nor is anything outside a search (a refit, a prediction)
     with stoppable_fit():
         assert random_kernel_features(X, n_kernels=100, seed=0).shape == (4, 200)
+
+
+def test_features_match_the_rocket_networks_layer_and_ignore_the_batch():
+    from autoseq._backend import keras as _keras
+    from autoseq.networks.layers import PaddingMask, RandomConvolutionFeatures
+
+    keras = _keras()
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(24, 60, 2)).astype("float32")
+    X[:6, 50:] = np.nan  # padding at the end and at the start
+    X[6:9, :5] = np.nan
+    inputs = keras.Input((None, 2))
+    layer = RandomConvolutionFeatures(n_kernels=90, seed=3, max_dilation=8)
+    reference = keras.Model(inputs, layer(PaddingMask()(inputs))).predict(X, verbose=0)
+    features = random_kernel_features(X, n_kernels=90, seed=3, max_dilation=8)
+    np.testing.assert_allclose(features, reference, rtol=1e-4, atol=1e-4)
+    # short sequences, where oneDNN's convolution changed the last bit with the batch size
+    short = (3 * np.random.RandomState(0).uniform(size=(20, 3))).astype("float32")[:, :, None]
+    whole = random_kernel_features(short, n_kernels=60, seed=5)
+    one_by_one = np.concatenate([random_kernel_features(short[i:i + 1], n_kernels=60, seed=5)
+                                 for i in range(20)])
+    np.testing.assert_array_equal(one_by_one, whole)

@@ -95,11 +95,6 @@ def _extractor(n_kernels: int, seed: int, max_dilation: int, channels: int):
     groups = [(tf.constant(kernel.numpy()), tf.constant(bias.numpy()), dilation)
               for kernel, bias, dilation in layer.groups]
 
-    def positives_and_max(z, bias, valid):
-        z = z + bias
-        positives = tf.reduce_sum(tf.cast(z > 0, z.dtype) * valid, axis=1)
-        return positives, tf.reduce_max(z + (valid - 1.0) * 1e9, axis=1)
-
     def features(x):
         valid = tf.cast(tf.logical_not(tf.reduce_all(tf.math.is_nan(x), axis=-1)), x.dtype)
         valid = valid[:, :, None]
@@ -107,9 +102,9 @@ def _extractor(n_kernels: int, seed: int, max_dilation: int, channels: int):
         x = tf.where(tf.math.is_nan(x), tf.zeros_like(x), x)
         out = []
         for kernel, bias, dilation in groups:
-            z = dilated_convolution(x, kernel, dilation)
-            positives, top = positives_and_max(z, bias, valid)
-            out.extend((positives / count, top))
+            z = dilated_convolution(x, kernel, dilation) + bias
+            ppv = tf.reduce_sum(tf.cast(z > 0, z.dtype) * valid, axis=1) / count
+            out.extend((ppv, tf.reduce_max(z + (valid - 1.0) * 1e9, axis=1)))
         return tf.concat(out, axis=1)
 
     spec = tf.TensorSpec((None, None, channels), dtype="float32")

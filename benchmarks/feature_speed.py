@@ -26,19 +26,18 @@ Run: ``python benchmarks/feature_speed.py [--quick] [--before FILE]``.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
-import statistics
 import subprocess
-import time
 from pathlib import Path
 
 import numpy as np
 
 try:
-    from benchmarks._common import HERE, quiet_tensorflow, save
+    from benchmarks._common import HERE, median_ms, quiet_tensorflow, save
     from benchmarks._minirocket import python_with_aeon
 except ModuleNotFoundError:  # run as a script
-    from _common import HERE, quiet_tensorflow, save
+    from _common import HERE, median_ms, quiet_tensorflow, save
     from _minirocket import python_with_aeon
 
 SHAPES = ((1000, 150), (500, 500), (200, 2000))
@@ -61,13 +60,8 @@ print(json.dumps({"seconds": statistics.median(times)}))
 
 
 def median_seconds(features, X, repeats: int) -> float:
-    features(X)  # compiles the feature function for this shape
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        features(X)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    """Median seconds of ``features(X)`` after one call that compiles for this shape."""
+    return median_ms(functools.partial(features, X), repeats=repeats, warmup=1) / 1e3
 
 
 def keras_layer_features(keras, n_kernels: int):

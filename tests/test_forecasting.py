@@ -753,3 +753,42 @@ def test_a_better_candidate_on_enough_origins_beats_the_combination():
                            random_state=0).fit(y)
     assert fc.best_params_.get("model").__class__.__name__ != "StatisticalForecast"
     assert "Combination" not in set(fc.leaderboard_["architecture"])
+
+
+# -- a series too short to validate ------------------------------------------------------
+# M3 quarterly N1180's shape: 16 values, 8 quarters ahead. The smallest look-back (2) leaves
+# 7 forecast origins; two folds 8 steps apart need 11
+SHORT_QUARTERLY = 300 + 20 * np.arange(16.0) + np.tile([5.0, -3, 8, -10], 4)
+
+
+def test_a_series_too_short_to_validate_gets_the_combination_unvalidated():
+    pytest.importorskip("statsforecast")
+    from autoseq.baselines.forecast import COMBINATION, StatisticalForecast
+
+    with pytest.warns(UserWarning, match="16 observations.*without validation"):
+        fc = AutoSeqForecaster(horizon=8, season_length=4, random_state=0).fit(
+            SHORT_QUARTERLY)
+    assert fc.best_params_["model"].model == COMBINATION and np.isnan(fc.best_score_)
+    board = fc.leaderboard_
+    assert len(board) == 1 and board["kind"].iloc[0] == "statistical"
+    assert fc.cv_scheme_.startswith("no validation: y has 16 observations")
+    assert board.attrs["cv"] == fc.cv_scheme_ and fc.n_splits_ == 0
+    assert fc.cv_predictions_.empty and fc.residuals_.shape == (0, 8)
+    # the forecast is the combination fitted on the whole series
+    direct = StatisticalForecast(COMBINATION, season_length=4).fit(
+        SHORT_QUARTERLY[None, :8, None], SHORT_QUARTERLY[None, 8:])
+    np.testing.assert_allclose(fc.predict(), direct.predict(SHORT_QUARTERLY[None, :, None])[0])
+    # no validation errors: the intervals are unbounded, and say so
+    with pytest.warns(UserWarning, match="0 out-of-fold residuals"):
+        assert np.isinf(fc.predict_interval().to_numpy()).all()
+    np.testing.assert_allclose(fc.refit_candidate(1).predict(), fc.predict())
+    fc.update([700.0])
+    assert fc.history_.size == 17 and fc.predict().shape == (8,)
+
+
+@pytest.mark.parametrize("kwargs", [{"cv": 2}, {"ensemble": False}, {"statistical": False},
+                                    {"statistical": ["AutoTheta", "AutoETS"]}])
+def test_without_the_combination_or_with_explicit_folds_a_short_series_still_raises(kwargs):
+    with pytest.raises(ValueError, match="2-fold walk-forward validation needs at least 11"):
+        AutoSeqForecaster(horizon=8, season_length=4, architectures=[], random_state=0,
+                          **kwargs).fit(SHORT_QUARTERLY)

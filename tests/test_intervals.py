@@ -24,6 +24,12 @@ def test_too_few_residuals_give_unbounded_intervals_with_a_warning():
         assert np.isinf(conformal_half_widths(np.ones(5), 0.9)).all()
 
 
+def test_no_residuals_give_unbounded_intervals_for_every_output():
+    with pytest.warns(UserWarning, match="0 out-of-fold residuals"):
+        widths = conformal_half_widths(np.empty((0, 3)), 0.9)
+    assert widths.shape == (3,) and np.isinf(widths).all()
+
+
 @pytest.mark.parametrize("coverage, error", [
     (0, ValueError), (1, ValueError), (1.5, ValueError), (-0.1, ValueError), ([], ValueError),
     ([0.5, 1.0], ValueError), ("0.9", TypeError), (True, TypeError), (None, TypeError)])

@@ -6,7 +6,8 @@ before the origin, then ``horizon`` rows whose target is unknown. The target of
 a sample is the next ``horizon`` values. Candidates are
 :class:`~autoseq.preprocessing.windowing.ForecastPipeline` objects,
 ``transform -> scaler -> window -> model``, evaluated by the search engine on
-walk-forward folds of the origins (:func:`walk_forward_folds`). Because a
+walk-forward folds of the origins
+(:func:`~autoseq.automl.forecast_folds.walk_forward_folds`). Because a
 sample holds only rows before its origin, a validation forecast sees the
 history before it, training-period rows included, and never a later row;
 training samples whose targets would reach into a validation period are
@@ -163,22 +164,6 @@ def annotate(board, results, with_exog):
     if with_exog:
         board.insert(board.columns.get_loc("kind") + 1, "exog", board["rank"].map(exog))
     return board
-
-
-def purge(train, test, horizon):
-    train, test = np.asarray(train), np.sort(np.asarray(test))
-    if len(train) and train.max() >= test.min():
-        raise ValueError(
-            "cv must split walk-forward: every training origin before the validation ones. "
-            f"A split trains on origin {train.max()} but validates from origin {test.min()}; "
-            "use autoseq.WalkForwardSplit (max_train_size=... gives sliding windows).")
-    train = train[train <= test.min() - horizon]
-    if len(train) == 0:
-        raise ValueError(
-            f"A walk-forward fold has no training origin left once those whose {horizon}-step "
-            "targets reach into its validation period are dropped; use fewer folds or a "
-            "longer series.")
-    return train, test
 
 
 def reference_entry(deep, window_grid):

@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.metrics import get_scorer
-from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted
 
 from autoseq.automl.base import AutoSeqBase, forget_fitted, search_and_refit
+from autoseq.automl.forecast_folds import SeriesTooShortError, walk_forward_folds
 from autoseq.automl.forecast_task import (
     COMBINATION,
     STATISTICAL_MODELS,
@@ -31,10 +31,10 @@ from autoseq.automl.forecast_task import (
     estimator_for,
     forecast_pipeline,
     has_network,
-    purge,
 )
 from autoseq.automl.report import report_winner
 from autoseq.automl.series import check_series, index_of
+from autoseq.automl.short_series import can_forecast_unvalidated, unvalidated_outcome
 from autoseq.estimators.intervals import check_coverage, conformal_half_widths
 from autoseq.model_selection.backtest import (
     METRICS,
@@ -44,7 +44,6 @@ from autoseq.model_selection.backtest import (
 )
 from autoseq.model_selection.budget import resolve_time_budget
 from autoseq.model_selection.results import describe
-from autoseq.model_selection.splitters import WalkForwardSplit
 from autoseq.preprocessing.windowing import as_series_array, check_positive_int, history_samples
 
 
@@ -107,7 +106,10 @@ class AutoSeqForecaster(AutoSeqBase):
     unless ``architectures`` names some, and ``cv_scheme_`` says why);
     otherwise it does only if it scores better than the search's choice on the
     folds both forecast (``ForecastTask.robust_choice`` in
-    :mod:`autoseq.automl.forecast_task`).
+    :mod:`autoseq.automl.forecast_task`). A series too short for two folds
+    (with the default ``cv``) gets that combination fitted without validation,
+    with a warning: no score, unbounded intervals, the reason in ``cv_scheme_``
+    (:mod:`autoseq.automl.short_series`).
 
     Parameters
     ----------
@@ -258,20 +260,28 @@ class AutoSeqForecaster(AutoSeqBase):
         index = index_of(y)
         task = ForecastTask(self, target, exog)
         design, searched = task.design, task.searched_lookbacks
-        folds = walk_forward_folds(self.cv, self.horizon, len(design.origins), len(target),
-                                   searched[0])
-        task.set_folds(folds)
         scorer = ForecastScorer(self.scoring or "mase", task.scale)
-        search_kind, schedule = task.schedule()
         budget = resolve_time_budget(self.time_budget,
                                      target.size + (0 if exog is None else exog.size))
-        grid = task.candidates() if search_kind != "staged" else [{}]
-        outcome = search_and_refit(
-            self, task, X=design.samples, y=design.targets,
-            pipeline=task.forecast_pipeline(deep=bool(task.deep)),
-            grid=[{k: [v] for k, v in c.items()} for c in grid], splits=folds, scorer=scorer,
-            schedule=schedule, batch_size="auto" if search_kind == "halving" else 1,
-            started=started, budget=budget)
+        try:
+            folds = walk_forward_folds(self.cv, self.horizon, len(design.origins),
+                                       len(target), searched[0])
+        except SeriesTooShortError as too_short:
+            if not can_forecast_unvalidated(self, task):
+                raise
+            folds, search_kind = [], "none"
+            outcome = unvalidated_outcome(task, str(too_short))
+        else:
+            task.set_folds(folds)
+            search_kind, schedule = task.schedule()
+            grid = task.candidates() if search_kind != "staged" else [{}]
+            outcome = search_and_refit(
+                self, task, X=design.samples, y=design.targets,
+                pipeline=task.forecast_pipeline(deep=bool(task.deep)),
+                grid=[{k: [v] for k, v in c.items()} for c in grid], splits=folds,
+                scorer=scorer, schedule=schedule,
+                batch_size="auto" if search_kind == "halving" else 1, started=started,
+                budget=budget)
         self._keep(outcome, task, scorer, budget, search_kind)
         self.season_length_ = task.season
         self.lookbacks_ = searched
@@ -284,7 +294,7 @@ class AutoSeqForecaster(AutoSeqBase):
         self._oof, self._y_folds = task.all_oof(outcome), outcome.y_folds
         self._fold_origins = [design.origins[test] for _, test in folds]
         self._use_candidate(outcome.winner)
-        if self.verbose:
+        if self.verbose and folds:
             report_winner(self, outcome)
         return self
 
@@ -456,7 +466,7 @@ class AutoSeqForecaster(AutoSeqBase):
                              f"got {rank!r}.")
         index = int(np.flatnonzero(ranks == rank)[0])
         params = self.cv_results_["params"][index]
-        if all(p is None for p in self._oof[index]):
+        if self._oof[index] and all(p is None for p in self._oof[index]):
             raise ValueError(f"Candidate {rank} ({describe(params)}) has no validation "
                              f"forecasts (it failed: {self.cv_results_['error'][index]}).")
         design = Design(self.history_.to_numpy(dtype=np.float64), self.exog_history_,
@@ -473,9 +483,9 @@ class AutoSeqForecaster(AutoSeqBase):
         self.best_params_ = self.cv_results_["params"][index]
         self.best_index_ = index
         self.best_score_ = float(self.cv_results_["mean_test_score"][index])
-        self.residuals_ = np.concatenate([truth - pred for truth, pred in
-                                          zip(self._y_folds, per_fold, strict=True)
-                                          if pred is not None])
+        self.residuals_ = np.concatenate([np.empty((0, self.horizon))] + [
+            truth - pred for truth, pred in zip(self._y_folds, per_fold, strict=True)
+            if pred is not None])
         self.cv_predictions_ = prediction_frame(self._fold_origins, self._y_folds, per_fold,
                                                  self._index)
 
@@ -558,32 +568,6 @@ def prediction_frame(fold_origins, y_folds, per_fold, index):
             "time": np.asarray(index.labels(origins[:, None] + np.arange(horizon)),
                                dtype=object).ravel(),
             "actual": truth.ravel(), "predicted": pred.ravel()}))
+    if not frames:  # a series too short to validate
+        return pd.DataFrame(columns=["fold", "cutoff", "step", "time", "actual", "predicted"])
     return pd.concat(frames, ignore_index=True)
-
-
-def walk_forward_folds(cv, horizon, n_samples, n, first_lookback):
-    """Walk-forward (train, test) index pairs over the origins, purged of overlap.
-
-    A number of folds takes each fold's test origins as long as the origins
-    allow (at most a quarter of them per fold with 2 folds), down to one. The
-    default (``cv=None``) is 3 folds, or 2 when the series is too short for
-    3; a series too short for 2 raises, naming what it would need.
-    """
-    H = horizon
-    if cv is None:
-        cv = 3 if n_samples >= 3 + H + 1 else 2
-    if isinstance(cv, (int, np.integer)) and not isinstance(cv, bool):
-        if cv < 2:
-            raise ValueError(f"cv must be at least 2 folds; got {cv}.")
-        # each fold's test origins, then a purge gap of H - 1, and two training origins
-        test_size = max(1, min(n_samples // (2 * cv), (n_samples - H - 1) // cv))
-        if n_samples < cv * test_size + (H - 1) + 2:
-            raise ValueError(
-                f"y has {n} observations: with the smallest look-back {first_lookback} "
-                f"and horizon {H} that leaves {n_samples} forecast origin(s), and "
-                f"{cv}-fold walk-forward validation needs at least {cv + H + 1} (a series "
-                f"of at least {first_lookback + 2 * H + cv}). Pass a longer series, shorter "
-                "lookbacks=[...] or a smaller horizon.")
-        cv = WalkForwardSplit(n_splits=int(cv), test_size=test_size, gap=H - 1)
-    splits = list(check_cv(cv).split(np.zeros((n_samples, 1))))
-    return [purge(train, test, H) for train, test in splits]

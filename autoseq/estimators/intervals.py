@@ -87,8 +87,9 @@ def conformal_half_widths(residuals, coverage: float) -> np.ndarray:
     array([18.])
     """
     (coverage,), _ = check_coverage(coverage)
-    scores = np.sort(np.abs(np.asarray(residuals, dtype=float).reshape(len(residuals), -1)),
-                     axis=0)
+    residuals = np.asarray(residuals, dtype=float)
+    outputs = int(np.prod(residuals.shape[1:]))  # known also when there are no residuals
+    scores = np.sort(np.abs(residuals.reshape(len(residuals), outputs)), axis=0)
     n = len(scores)
     k = _rank(n, coverage)
     if n == 0 or k > n:

@@ -270,6 +270,11 @@ def select_items(items: list[str], sample: int | None, seed: int) -> list[str]:
     return [item for i, item in enumerate(items) if i in chosen]
 
 
+def failed(row: dict) -> bool:
+    """Whether an item's evaluation raised, or one of its methods did (``row[m]["error"]``)."""
+    return "error" in row or any(isinstance(v, dict) and "error" in v for v in row.values())
+
+
 def run_collection(collection: Collection, budget: float, *, sample: int | None = None,
                    seed: int = 0, path: Path | None = None, command: str | None = None,
                    progress: bool = True, retry_errors: bool = False,
@@ -278,8 +283,8 @@ def run_collection(collection: Collection, budget: float, *, sample: int | None 
 
     Each item's row is appended to ``path`` as soon as the item is done, so an
     interrupted run loses at most the item in progress. An item whose
-    evaluation raised is recorded with its error and counts as done unless
-    ``retry_errors``. ``only`` restricts the run to the named items.
+    evaluation raised (or one of whose methods did) is recorded with its error and
+    counts as done unless ``retry_errors``. ``only`` restricts the run to the named items.
     """
     path = Path(path or results_path(collection.name, budget))
     every = collection.items()
@@ -297,7 +302,7 @@ def run_collection(collection: Collection, budget: float, *, sample: int | None 
     if done and any(before.get(k) != v for k, v in wanted.items()):
         raise ValueError(f"{path} holds results made with {before}; these settings are "
                          f"{wanted}: pass --results NEW_FILE (or remove the old one).")
-    done = {k for k, r in done.items() if not (retry_errors and "error" in r)}
+    done = {k for k, r in done.items() if not (retry_errors and failed(r))}
     todo = [item for item in chosen if item not in done]
     run_id = len(runs) + 1
     say = _printer(progress)
@@ -1126,7 +1131,8 @@ def build_parser(names) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--collection", choices=list(names),
-                        help="the collection to run (or to report; default: report all)")
+                        help="the collection to run (with --report nothing runs: the "
+                        "report covers every results file)")
     parser.add_argument("--budget", type=parse_budget, default=60.0,
                         help="seconds per item, passed as time_budget= (default 60), or "
                         "'auto': each estimator's default budget, which grows with the data")
@@ -1180,7 +1186,7 @@ def main(argv=None, collections=None) -> int:
         fetch(args.data_dir)
     if args.setup_minirocket:
         setup_minirocket(args.data_dir)
-    if args.collection:
+    if args.collection and not args.report:
         try:
             collection = factories[args.collection](args)
             run_collection(collection, args.budget, sample=args.sample, seed=args.seed,

@@ -87,6 +87,27 @@ def test_resume_skips_done_items_and_survives_a_half_written_line(tmp_path,
         archive.run_collection(toy, 3, path=path, progress=False)
 
 
+def test_retry_errors_also_reruns_an_item_where_one_method_failed(tmp_path, no_tensorflow):
+    path = tmp_path / "toy.jsonl"
+    toy = Toy(n=2)
+    toy.run_item = lambda item, budget: {"model": ({"error": "ValueError: too short"}
+                                                   if item == "b" else {"score": 0.5})}
+    archive.run_collection(toy, 3, path=path, progress=False)
+    again = Toy(n=2)
+    assert archive.run_collection(again, 3, path=path, progress=False) == []
+    archive.run_collection(again, 3, path=path, progress=False, retry_errors=True)
+    assert again.calls == [("b", 3)]
+
+
+def test_report_with_a_collection_runs_nothing(tmp_path, monkeypatch, no_tensorflow):
+    toy = Toy(n=3)
+    monkeypatch.setattr(archive, "RESULTS", tmp_path)
+    assert archive.main(["--collection", "toy", "--report", "--no-progress",
+                         "--fragment", str(tmp_path / "a.md")],
+                        collections={"toy": lambda args: toy}) == 0
+    assert toy.calls == [] and not list(tmp_path.glob("*.jsonl"))
+
+
 def test_sample_is_seeded_and_stated(tmp_path, capsys, no_tensorflow):
     factories = {"toy": lambda args: Toy(n=8)}
     picked = []

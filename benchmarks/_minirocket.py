@@ -1,4 +1,4 @@
-"""MiniRocket (aeon) as a reference, fitted in the same run as autoseq.
+"""MiniRocket (aeon) as a reference, fitted in the same run as autoseq (or MultiRocket).
 
 aeon pins numpy and pandas below what TensorFlow runs with here, so it lives in
 its own virtual environment (``python benchmarks/archive.py --setup-minirocket``
@@ -23,12 +23,13 @@ DEFAULT_VENV = Path.home() / ".cache" / "autoseq-archive" / "aeon-venv"
 SCRIPT = r"""
 import json, sys, time
 import numpy as np
-from aeon.classification.convolution_based import MiniRocketClassifier
-from aeon.regression.convolution_based import MiniRocketRegressor
+from aeon.classification import convolution_based as classifiers
+from aeon.regression import convolution_based as regressors
 d = np.load(sys.argv[1])
-task = sys.argv[2]
+task, family = sys.argv[2], sys.argv[3]
 Xtr, ytr, Xte, yte = d["X_train"], d["y_train"], d["X_test"], d["y_test"]
-Model = MiniRocketClassifier if task == "classification" else MiniRocketRegressor
+Model = (getattr(classifiers, family + "Classifier") if task == "classification"
+         else getattr(regressors, family + "Regressor"))
 # compile (or load numba's cache) on a throwaway fit, so the timed fit excludes it
 warm = np.random.default_rng(0).normal(size=(6,) + Xtr.shape[1:])
 Model(random_state=0).fit(warm, np.array([0, 1] * 3) if task == "classification" else
@@ -66,8 +67,10 @@ def aeon_layout(X, length: int) -> np.ndarray:
     return np.ascontiguousarray(np.stack(out))
 
 
-def minirocket(task, X_train, y_train, X_test, y_test, python=None) -> dict:
-    """Fit MiniRocket on the train part and score it on the test part.
+def minirocket(task, X_train, y_train, X_test, y_test, python=None,
+               family="MiniRocket") -> dict:
+    """Fit MiniRocket (or aeon's ``family``, e.g. "MultiRocket") on the train part and
+    score it on the test part.
 
     Returns
     -------
@@ -86,8 +89,8 @@ def minirocket(task, X_train, y_train, X_test, y_test, python=None) -> dict:
         data = Path(tmp) / "split.npz"
         np.savez(data, X_train=aeon_layout(X_train, length), y_train=targets(y_train),
                  X_test=aeon_layout(X_test, length), y_test=targets(y_test))
-        done = subprocess.run([python, "-c", SCRIPT, str(data), task], capture_output=True,
-                              text=True)
+        done = subprocess.run([python, "-c", SCRIPT, str(data), task, family],
+                              capture_output=True, text=True)
     if done.returncode != 0:
         return {"error": (done.stderr.strip().splitlines() or ["?"])[-1][:300]}
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -250,10 +250,24 @@ def _means(rows, methods):
     return out
 
 
-def run(sample: int = 24, seed: int = 0, methods=("autoseq", *BASELINES)) -> dict:
-    """Forecast every sampled series with every method; per-series rows and means."""
+def seen_series(keep: str | None = None) -> set[str]:
+    """Names of the series already used: the statistical combination's development set
+    (``combination_check.json``) and every saved sample of this benchmark but ``keep``."""
+    names = set()
+    for path in sorted(HERE.glob("results/forecasting_series*.json")) + [
+            HERE / "results" / "combination_check.json"]:
+        if path.stem != keep and path.is_file():
+            names.update(s["name"] for s in json.loads(path.read_text())["series"])
+    return names
+
+
+def run(sample: int = 24, seed: int = 0, methods=("autoseq", *BASELINES),
+        exclude=frozenset()) -> dict:
+    """Forecast every sampled series with every method; per-series rows and means.
+    ``exclude``: names left out of the draw (the next ones drawn take their place)."""
+    drawn = load_series(sample + len(exclude), seed) if exclude else load_series(sample, seed)
     rows = []
-    for k, series in enumerate(load_series(sample, seed)):
+    for k, series in enumerate([s for s in drawn if s["name"] not in exclude][:sample]):
         row = run_item(series, "auto", methods)
         rows.append(row)
         h = row["horizon"]
@@ -264,19 +278,24 @@ def run(sample: int = 24, seed: int = 0, methods=("autoseq", *BASELINES)) -> dic
     statistical = [m_ for m_ in ("AutoETS", "AutoTheta", "AutoARIMA") if m_ in means]
     best = min(statistical, key=lambda m_: means[m_]["mean_mase"]) if statistical else None
     return {"sample": sample, "seed": seed, "n_series": len(rows), "methods": list(methods),
-            "summary": means, "best_statistical": best, "series": rows}
+            "summary": means, "best_statistical": best, "excluded": len(exclude),
+            "series": rows}
 
 
-def fragment(result: dict) -> str:
-    """The markdown fragment rendered into BENCHMARKS.md."""
+def fragment(result: dict, others=()) -> str:
+    """The markdown fragment rendered into BENCHMARKS.md: ``result`` in full, then one
+    line per sample in ``others`` (the other saved runs)."""
     summary, methods = result["summary"], result["methods"]
     machine = result.get("machine", {})
+    unseen = (f", leaving out the {result['excluded']} drawn series used before (the "
+              "combination's development set and the earlier samples)"
+              if result.get("excluded") else "")
     lines = [
         "## Forecasting on real series (`benchmarks/forecasting_series.py`)",
         "",
         f"{result['n_series']} series with their official test parts and horizons (M3, "
-        f"Tourism; `load_series(sample={result['sample']}, seed={result['seed']})`, spread "
-        "over the yearly, quarterly, monthly and other groups), measured "
+        f"Tourism; `load_series(sample={result['sample']}, seed={result['seed']})`{unseen}, "
+        "spread over the yearly, quarterly, monthly and other groups), measured "
         f"{machine.get('date', '?')} on {machine.get('cpus', '?')} CPU cores shared with "
         f"other work (load average {machine.get('load_average_1min', '?')}). autoseq: "
         "`AutoSeqForecaster(horizon=h, season_length=m, random_state=0)`, otherwise "
@@ -298,6 +317,20 @@ def fragment(result: dict) -> str:
                       f"model's ({best}, {theirs:.3f}) in this run."]
     lines += ["", "Mean MASE per group:", "",
               *group_table(result["series"], methods, lambda r, m_: r[m_]["mase"])]
+    if others:
+        stats = ("AutoETS", "AutoTheta", "AutoARIMA")
+        lines += ["", "Every saved sample (mean MASE; the best statistical model of each in "
+                  "bold):", "", "| sample | measured | series | autoseq | " + " | ".join(stats)
+                  + " | autoseq at or below the best |", "|---|---|---|---|---|---|---|---|"]
+        for r in [result, *others]:
+            means = {m_: r["summary"][m_]["mean_mase"] for m_ in ("autoseq", *stats)}
+            best = min(stats, key=means.get)
+            cells = [f"**{means[m_]:.3f}**" if m_ == best else f"{means[m_]:.3f}"
+                     for m_ in stats]
+            lines.append(f"| seed {r['seed']}{' (unseen)' if r.get('excluded') else ''} | "
+                         f"{r.get('machine', {}).get('date', '?')} | {r['n_series']} | "
+                         f"{means['autoseq']:.3f} | {' | '.join(cells)} | "
+                         f"{'yes' if means['autoseq'] <= means[best] else 'no'} |")
     return "\n".join(lines) + "\n"
 
 
@@ -317,13 +350,23 @@ def main(argv=None):
     parser.add_argument("--sample", type=int, default=24, help="number of series (default 24)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--methods", nargs="+", default=["autoseq", *BASELINES])
+    parser.add_argument("--unseen", action="store_true",
+                        help="leave out the series used before: the combination's "
+                        "development set and the other saved samples")
+    parser.add_argument("--name", default="forecasting_series",
+                        help="results file benchmarks/results/NAME.json, shown first in the "
+                        "fragment (default forecasting_series)")
     args = parser.parse_args(argv)
-    result = run(args.sample, args.seed, tuple(args.methods))
-    path = save("forecasting_series", result)
+    exclude = seen_series(keep=args.name) if args.unseen else frozenset()
+    result = run(args.sample, args.seed, tuple(args.methods), exclude)
+    path = save(args.name, result)
     saved = json.loads(path.read_text())
+    others = [json.loads(p.read_text())
+              for p in sorted(HERE.glob("results/forecasting_series*.json"))
+              if p.stem != args.name]
     FRAGMENT.parent.mkdir(exist_ok=True)
-    FRAGMENT.write_text(fragment(saved))
-    print(fragment(saved))
+    FRAGMENT.write_text(fragment(saved, others))
+    print(fragment(saved, others))
     print(f"wrote {path} and {FRAGMENT}")
 
 

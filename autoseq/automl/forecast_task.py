@@ -379,13 +379,16 @@ class ForecastTask(Task):
         linear = ParameterGrid({"model__alpha": LINEAR_ALPHAS, **self.window_grid()})
         return grid + [{"model": LinearForecast(p["model__alpha"]), **p} for p in linear]
 
+    def statistical_candidate(self, name, transform="none"):
+        """A statsforecast model on the whole past (its own scale: no scaler, no window)."""
+        return {"model": StatisticalForecast(name, season_length=self.season or 1,
+                                             transform=transform),
+                "window__normalize": "none", "strategy": "direct", "transform__method": "none",
+                "scaler": "passthrough", "window__lookback": self.design.history}
+
     def statistical_grid(self):
-        """statsforecast's models on the whole past (their own scale: no scaler, no window)."""
-        raw = {"window__normalize": "none", "strategy": "direct", "transform__method": "none",
-               "scaler": "passthrough", "window__lookback": self.design.history}
-        return [{"model": StatisticalForecast(name, season_length=self.season or 1,
-                                              transform=t), **raw}
-                for name in self.statistical
+        """Every statistical model searched, also on the logarithm of a positive series."""
+        return [self.statistical_candidate(name, t) for name in self.statistical
                 for t in (["none", "log"] if self.positive and name != COMBINATION
                           else ["none"])]
 
@@ -517,8 +520,7 @@ class ForecastTask(Task):
                 [score(challenger[k], y_folds[k]) - score(combined[k], y_folds[k])
                  for k in done]) > 0:
             return outcome
-        params = {**clone(results["params"][members[0]], safe=False),
-                  "model": StatisticalForecast(COMBINATION, season_length=self.season or 1)}
+        params = self.statistical_candidate(COMBINATION)
         fold_scores = np.array([score(p, t) for p, t in zip(combined, y_folds, strict=True)])
         self.combination_oof = combined
         return EnsembleOutcome(

@@ -22,7 +22,7 @@ import warnings
 import numpy as np
 
 from autoseq.automl.base import SearchOutcome
-from autoseq.baselines.forecast import COMBINATION, COMBINED_MODELS, StatisticalForecast
+from autoseq.baselines.forecast import COMBINATION, COMBINED_MODELS
 
 
 def can_forecast_unvalidated(estimator, task) -> bool:
@@ -55,9 +55,7 @@ def unvalidated_outcome(task, reason: str) -> SearchOutcome:
         row, ``y_folds`` none. ``task.cv_scheme`` names the reason.
     """
     design = task.design
-    params = {"window__normalize": "none", "strategy": "direct", "transform__method": "none",
-              "scaler": "passthrough", "window__lookback": design.history,
-              "model": StatisticalForecast(COMBINATION, season_length=task.season or 1)}
+    params = task.statistical_candidate(COMBINATION)
     started = time.monotonic()
     best = task.forecast_pipeline(deep=False).set_params(**params)
     best.fit(design.samples, design.targets)

@@ -30,7 +30,9 @@ from sklearn.base import clone
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import ParameterGrid
 
-from autoseq.automl.ensemble_step import EnsembleOutcome, select_ensemble
+from autoseq.automl import combination_choice
+from autoseq.automl.combination_choice import split_folds
+from autoseq.automl.ensemble_step import select_ensemble
 from autoseq.automl.task import SEARCH_LEARNING_RATE, Task
 from autoseq.baselines.forecast import (
     COMBINATION,
@@ -132,19 +134,6 @@ def best_per_family(results):
     return [i for i, _ in best.values()]
 
 
-def combination_members(results, oof):
-    """Rows of the combined statistical models on the raw series, or None unless each has
-    a validation forecast on every fold."""
-    rows = {}
-    for i, params in enumerate(results["params"]):
-        model = params.get("model")
-        if (isinstance(model, StatisticalForecast) and model.transform == "none"
-                and model.model in COMBINED_MODELS and oof is not None
-                and all(p is not None for p in oof[i])):
-            rows[model.model] = i
-    return [rows[n] for n in COMBINED_MODELS] if len(rows) == len(COMBINED_MODELS) else None
-
-
 def uses_exog(params):
     """Whether a candidate reads the exogenous channels: networks and the ridge do."""
     return "model__architecture" in params or isinstance(params.get("model"), LinearForecast)
@@ -200,17 +189,6 @@ def estimator_for(pipeline, params):
 def has_network(params):
     """Whether a candidate (or an ensemble member) is a network."""
     return any("model__architecture" in p for p in params.get("members", [params]))
-
-
-def split_folds(residuals, y_folds):
-    """The ensemble's forecasts per fold from its residuals on folds 1..k (fold 0: None)."""
-    if residuals is None:
-        return [None] * len(y_folds)
-    out, start = [None], 0
-    for truth in y_folds[1:]:
-        out.append(truth - residuals[start:start + len(truth)])
-        start += len(truth)
-    return out
 
 
 def with_mase(board, results, oof, y_folds, scale):
@@ -285,9 +263,10 @@ class ForecastTask(Task):
     validation_origins : int or None
         Forecast origins over all validation folds, set once the folds are
         known (:meth:`set_folds`).
-    combination_oof : list of ndarray or None
-        The statistical combination's validation forecasts per fold, once
-        :meth:`robust_choice` made it the ensemble row.
+    choice_oof : list of ndarray or None
+        The validation forecasts per fold of the statistical combination
+        (alone or mixed with the search's choice), once :meth:`robust_choice`
+        made it the ensemble row.
     """
 
     name = "forecasting"
@@ -314,7 +293,7 @@ class ForecastTask(Task):
         self.design = Design(target, exog, self.searched_lookbacks, history, est.horizon)
         self.scale = seasonal_scale(target, season or 1)
         self.validation_origins = None
-        self.combination_oof = None
+        self.choice_oof = None
 
     def set_folds(self, folds):
         """Record the walk-forward folds, and name them (with the reason when the
@@ -487,54 +466,31 @@ class ForecastTask(Task):
                                   outcome)
 
     def robust_choice(self, pipeline, results, oof, y_folds, y, scorer, best_single, outcome):
-        """The statistical combination unless the folds can rank, and rank the choice first.
+        """The statistical combination, alone or mixed with the search's choice, unless
+        the choice beats it on the folds by a margin
+        (:mod:`autoseq.automl.combination_choice`).
 
-        The combination (:data:`COMBINATION`: the mean of the forecasts of
-        AutoETS, AutoTheta and DynamicOptimizedTheta, a robust default of
-        forecasting practice) is scored from those three candidates' validation forecasts,
-        without another fit. Validation origins less than a horizon apart
-        share target values, so the folds' ``n`` origins hold ``n / horizon``
+        The combination is scored from its three models' validation forecasts,
+        without another fit. Validation origins less than a horizon apart share
+        target values, so the folds' ``n`` origins hold ``n / horizon``
         independent forecasts; with fewer than ``MIN_INDEPENDENT_ORIGINS`` (a
         short series, a long horizon) the folds cannot tell candidates apart
-        and the combination is the forecast. Otherwise the search's choice
-        (the ensemble when it won, else the best single candidate) stays if
-        its mean score beats the combination's on the origins both forecast.
-        When the combination wins it becomes the ensemble row, and the winner.
-        Needs the three models searched on the raw series, each scored on
-        every fold.
+        and the combination alone is the forecast. Whatever replaces the
+        search's choice becomes the ensemble row, and the winner. Needs the three
+        models searched on the raw series, each scored on every fold.
         """
-        members = combination_members(results, oof)
-        if members is None or oof is None:
+        if oof is None:
             return outcome
-        score = self.prediction_score(scorer, y)
-        combined = [np.mean([oof[i][k] for i in members], axis=0)
-                    for k in range(len(y_folds))]
-        if outcome is not None and outcome.wins:
-            challenger = split_folds(outcome.residuals, y_folds)
-        else:
-            challenger = oof[best_single]
-        done = [k for k, p in enumerate(challenger) if p is not None]
-        if not done:
-            return outcome
-        if not self.combination_decides() and np.mean(
-                [score(challenger[k], y_folds[k]) - score(combined[k], y_folds[k])
-                 for k in done]) > 0:
-            return outcome
-        params = self.statistical_candidate(COMBINATION)
-        fold_scores = np.array([score(p, t) for p, t in zip(combined, y_folds, strict=True)])
-        self.combination_oof = combined
-        return EnsembleOutcome(
-            params, fold_scores, float(np.mean(fold_scores)),
-            float(np.mean(results["mean_test_score"][best_single])), wins=True,
-            estimator=clone(pipeline).set_params(**clone(params, safe=False)),
-            fit_time=float(sum(results["mean_fit_time"][i] for i in members)),
-            residuals=self.residuals(combined, y_folds))
+        outcome, self.choice_oof = combination_choice.choose(
+            self, pipeline, results, oof, y_folds, self.prediction_score(scorer, y),
+            best_single, outcome)
+        return outcome
 
     def all_oof(self, outcome):
         """Every row's validation forecasts per fold, the ensemble's row included."""
         oof = list(outcome.oof)
-        if self.combination_oof is not None:
-            oof.append(self.combination_oof)
+        if self.choice_oof is not None:
+            oof.append(self.choice_oof)
         elif outcome.ensemble is not None:
             oof.append(split_folds(outcome.ensemble.residuals, outcome.y_folds))
         return oof

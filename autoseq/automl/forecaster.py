@@ -103,10 +103,13 @@ class AutoSeqForecaster(AutoSeqBase):
     a long horizon) they cannot tell candidates apart and the combination, as
     in the M3 and M4 competitions the safer forecast, takes the ensemble row
     and becomes ``best_estimator_`` (the staged search then trains no network
-    unless ``architectures`` names some, and ``cv_scheme_`` says why);
-    otherwise it does only if it scores better than the search's choice on the
-    folds both forecast (``ForecastTask.robust_choice`` in
-    :mod:`autoseq.automl.forecast_task`). A series too short for two folds
+    unless ``architectures`` names some, and ``cv_scheme_`` says why).
+    Otherwise the search's choice must earn its place by a margin on the folds
+    both forecast: the combination stays unless the choice cut its validation
+    error by more than 5%; up to a 50% cut the forecast is the mean of the
+    two (an ensemble row of the choice's members and the combination), and
+    beyond it the choice stands alone (:mod:`autoseq.automl.combination_choice`,
+    whose margins were set on development series). A series too short for two folds
     (with the default ``cv``) gets that combination fitted without validation,
     with a warning: no score, unbounded intervals, the reason in ``cv_scheme_``
     (:mod:`autoseq.automl.short_series`).

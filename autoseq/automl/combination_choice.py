@@ -74,6 +74,15 @@ def share_of_choice(advantage, decides=False):
     return 1.0 if advantage > ALONE_MARGIN else MIX_SHARE
 
 
+def unfitted(task, pipeline, params, residuals):
+    """The row's unfitted estimator: the pipeline, or the task's ensemble of its members."""
+    if "members" not in params:
+        return clone(pipeline).set_params(**clone(params, safe=False))
+    named = [(f"{candidate_name(p)}_{i}", clone(pipeline).set_params(**clone(p, safe=False)))
+             for i, p in enumerate(params["members"])]
+    return task.make_ensemble(named, params["weights"], residuals)
+
+
 def choose(task, pipeline, results, oof, y_folds, score, best_single, outcome):
     """The forecast the search ends with, as ``(outcome, validation forecasts)``.
 
@@ -126,7 +135,6 @@ def choose(task, pipeline, results, oof, y_folds, score, best_single, outcome):
     fit_time = float(sum(results["mean_fit_time"][i] for i in members))
     if share == 0.0:
         params, folds = combination, combined
-        estimator = clone(pipeline).set_params(**clone(params, safe=False))
     else:
         parts = chosen.get("members", [chosen])
         weights = [share * w for w in chosen.get("weights", [1.0])] + [1.0 - share]
@@ -134,16 +142,12 @@ def choose(task, pipeline, results, oof, y_folds, score, best_single, outcome):
         folds = [None if p is None else share * p + (1.0 - share) * c
                  for p, c in zip(chosen_folds, combined, strict=True)]
         fit_time += chosen_time
-        estimator = None
     scored = [k for k, p in enumerate(folds) if p is not None]
     residuals = task.residuals([folds[k] for k in scored], [y_folds[k] for k in scored])
-    if estimator is None:
-        named = [(f"{candidate_name(p)}_{i}", clone(pipeline).set_params(**clone(p, safe=False)))
-                 for i, p in enumerate(params["members"])]
-        estimator = task.make_ensemble(named, params["weights"], residuals)
     fold_scores = np.array([np.nan if p is None else score(p, t)
                             for p, t in zip(folds, y_folds, strict=True)])
     return EnsembleOutcome(
         params, fold_scores, float(np.nanmean(fold_scores)),
         float(np.mean(results["mean_test_score"][best_single])), wins=True,
-        estimator=estimator, fit_time=fit_time, residuals=residuals), folds
+        estimator=unfitted(task, pipeline, params, residuals), fit_time=fit_time,
+        residuals=residuals), folds
